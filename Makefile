@@ -1,0 +1,42 @@
+# The two README commands: `make demo` (main job) and `make test` (everything CI runs).
+# Both set the machine up from nothing; a second run reuses what is already installed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup demo check test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml package.json tools/setup/install.sh
+	bash tools/setup/install.sh "$(PYTHON)" "$(VENV)"
+	touch $@
+
+setup: $(STAMP)
+
+## Main job: check the example handoffs, then build and serve the site.
+demo: setup
+	$(BIN)/handoff check handoffs/
+
+check: setup
+	$(BIN)/handoff check handoffs/
+
+## Everything CI runs: linters, type checks, the whole test suite.
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache

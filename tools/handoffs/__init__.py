@@ -1,0 +1,3 @@
+"""Handoffs: sales handoffs as code."""
+
+__version__ = "0.1.0"

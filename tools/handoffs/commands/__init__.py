@@ -1,0 +1,1 @@
+"""One module per subcommand: ``register`` adds its arguments, ``run`` executes it."""

@@ -1,0 +1,50 @@
+"""Arguments and conversions shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+
+from handoffs.config import find_root
+from handoffs.errors import UsageError
+
+# argparse has no public name for the object add_subparsers() returns.
+Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date like 2026-12-01") from None
+
+
+def add_root_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the handoffs repository (default: the nearest directory above here with schema/types.yaml)",
+    )
+
+
+def resolve_root(root: Path | None) -> Path:
+    if root is None:
+        return find_root(Path.cwd())
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: no such directory")
+    return root.resolve()
+
+
+def today(override: dt.date | None) -> dt.date:
+    """Today, or ``--today`` / ``HANDOFF_TODAY`` so results are reproducible."""
+    if override is not None:
+        return override
+    env = os.environ.get("HANDOFF_TODAY")
+    if env:
+        try:
+            return dt.date.fromisoformat(env)
+        except ValueError:
+            raise UsageError(f"HANDOFF_TODAY={env} is not a date like 2026-12-01") from None
+    return dt.date.today()

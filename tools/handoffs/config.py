@@ -1,0 +1,375 @@
+"""Team-editable configuration in ``schema/``, typed and validated on load.
+
+Revenue operations edit these YAML files, not code.  Every problem is reported with
+the file, the line, the key path and what was expected, with a "did you mean" for
+misspelt keys, and is fatal: checking against half a rule set would pass handoffs
+that should fail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from handoffs._modelkeys import allowed_keys
+from handoffs.document import yamlsafe
+from handoffs.errors import ConfigError
+from handoffs.findings import Severity
+from handoffs.model import HANDLE_PATTERN
+from handoffs.rules.catalog import BY_CODE
+
+SCHEMA_DIR = "schema"
+TYPES_FILE = "types.yaml"
+TEAMS_FILE = "teams.yaml"
+TERMS_FILE = "custom-terms.yaml"
+VAGUE_FILE = "vague-language.yaml"
+RULES_FILE = "rules.yaml"
+
+_HANDLE = re.compile(HANDLE_PATTERN)
+_M = TypeVar("_M", bound=BaseModel)
+SectionName = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"`{pattern}` is not a valid regular expression: {exc}") from None
+
+
+# --- types.yaml -----------------------------------------------------------------
+
+
+class TypeSpec(_Strict):
+    description: str = ""
+    required_sections: list[SectionName] | None = None
+    template: str | None = None
+
+
+class TypesFile(_Strict):
+    required_sections: list[SectionName]
+    optional_sections: list[SectionName] = []
+    template: str = "templates/default.md"
+    types: dict[str, TypeSpec | None]
+
+
+# --- teams.yaml ------------------------------------------------------------------
+
+
+class TeamSpec(_Strict):
+    members: list[str]
+    description: str = ""
+
+    @field_validator("members")
+    @classmethod
+    def _handles(cls, members: list[str]) -> list[str]:
+        for member in members:
+            if not _HANDLE.match(member):
+                raise ValueError(f"`{member}` is not a GitHub handle like @dana-sales")
+        return members
+
+
+# --- custom-terms.yaml -----------------------------------------------------------
+
+
+class TermCategory(_Strict):
+    description: str = ""
+    reviewers: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            _compile(pattern)
+        return patterns
+
+
+class TermsFile(_Strict):
+    skip_sections: list[SectionName] = []
+    categories: dict[str, TermCategory] = Field(min_length=1)
+
+
+# --- vague-language.yaml -------------------------------------------------------------
+
+
+class VagueFile(_Strict):
+    sections: list[SectionName]
+    phrases: list[Annotated[str, Field(min_length=1)]]
+
+
+# --- rules.yaml --------------------------------------------------------------------
+
+
+class Placeholders(_Strict):
+    words: list[str]
+    literals: list[str] = []
+    angle_brackets: bool = True
+
+
+class SecretPattern(_Strict):
+    name: str
+    pattern: str
+    luhn: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid(cls, pattern: str) -> str:
+        _compile(pattern)
+        return pattern
+
+
+class RulesFile(_Strict):
+    max_file_bytes: int = Field(1_000_000, gt=0)
+    base_branch: str = "main"
+    admin_team: str
+    sourced_sections: list[SectionName]
+    item_sections: list[SectionName] = []
+    decision_roles: list[str]
+    timeframe_patterns: list[str]
+    placeholders: Placeholders
+    secrets: list[SecretPattern] = []
+    severity: dict[str, Literal["error", "warning", "flag", "off"]] = {}
+
+    @field_validator("timeframe_patterns")
+    @classmethod
+    def _valid(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            _compile(pattern)
+        return patterns
+
+
+# --- the assembled configuration ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    description: str
+    reviewers: tuple[str, ...]  # team names and @handles, as written
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the rules need, compiled once."""
+
+    root: Path
+    types: TypesFile
+    teams: dict[str, TeamSpec]
+    terms: TermsFile
+    vague: VagueFile
+    rules: RulesFile
+
+    def required_sections(self, handoff_type: str) -> list[str]:
+        spec = self.types.types.get(handoff_type)
+        if spec is not None and spec.required_sections is not None:
+            return spec.required_sections
+        return self.types.required_sections
+
+    def template_path(self, handoff_type: str) -> Path:
+        spec = self.types.types.get(handoff_type)
+        relative = spec.template if spec is not None and spec.template else self.types.template
+        return self.root / SCHEMA_DIR / relative
+
+    @property
+    def type_names(self) -> list[str]:
+        return list(self.types.types)
+
+    @cached_property
+    def categories(self) -> tuple[Category, ...]:
+        return tuple(
+            Category(
+                name,
+                spec.description,
+                tuple(spec.reviewers),
+                re.compile("|".join(f"(?:{p})" for p in spec.patterns), re.IGNORECASE),
+            )
+            for name, spec in self.terms.categories.items()
+        )
+
+    @cached_property
+    def vague_pattern(self) -> re.Pattern[str]:
+        phrases = sorted(self.vague.phrases, key=len, reverse=True)
+        alternation = "|".join(re.escape(p.casefold()) for p in phrases)
+        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+    @cached_property
+    def timeframe_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.rules.timeframe_patterns), re.IGNORECASE)
+
+    @cached_property
+    def placeholder_pattern(self) -> re.Pattern[str]:
+        words = [rf"(?<![\w/]){re.escape(w)}(?![\w/])" for w in self.rules.placeholders.words]
+        literals = [re.escape(lit) for lit in self.rules.placeholders.literals]
+        return re.compile("|".join(words + literals), re.IGNORECASE)
+
+    @cached_property
+    def decision_role_pattern(self) -> re.Pattern[str]:
+        roles = "|".join(re.escape(r) for r in self.rules.decision_roles)
+        return re.compile(rf"\b(?:{roles})\b", re.IGNORECASE)
+
+    @cached_property
+    def secret_patterns(self) -> tuple[tuple[SecretPattern, re.Pattern[str]], ...]:
+        return tuple((s, re.compile(s.pattern)) for s in self.rules.secrets)
+
+    def severity_of(self, code: str) -> Severity | None:
+        """The configured severity of ``code``; ``None`` when the rule is switched off."""
+        override = self.rules.severity.get(code)
+        if override == "off":
+            return None
+        if override is not None:
+            return Severity(override)
+        return BY_CODE[code].severity
+
+    def members(self, team: str) -> frozenset[str]:
+        spec = self.teams.get(team)
+        return frozenset(m.casefold() for m in spec.members) if spec else frozenset()
+
+    def reviewers_for(self, category: Category) -> frozenset[str]:
+        """Every handle who may approve for ``category`` (team names expanded)."""
+        handles: set[str] = set()
+        for reviewer in category.reviewers:
+            handles |= {reviewer.casefold()} if reviewer.startswith("@") else self.members(reviewer)
+        return frozenset(handles)
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding ``schema/types.yaml``."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / SCHEMA_DIR / TYPES_FILE).is_file():
+            return candidate
+    raise ConfigError(
+        f"no {SCHEMA_DIR}/{TYPES_FILE} found in {start} or any parent directory; run this "
+        "inside a handoffs repository or pass --root"
+    )
+
+
+def load_config(root: Path) -> Config:
+    schema = root / SCHEMA_DIR
+    types = _load_model(schema / TYPES_FILE, TypesFile)
+    teams = _load_teams(schema / TEAMS_FILE)
+    terms = _load_model(schema / TERMS_FILE, TermsFile)
+    vague = _load_model(schema / VAGUE_FILE, VagueFile)
+    rules = _load_model(schema / RULES_FILE, RulesFile)
+    config = Config(root=root, types=types, teams=teams, terms=terms, vague=vague, rules=rules)
+    _cross_check(config, schema)
+    return config
+
+
+def _read_yaml(path: Path) -> yamlsafe.YamlDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file is missing", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read: {exc}", path=path) from None
+    doc = yamlsafe.load(text)
+    if doc.problems:
+        problem = doc.problems[0]
+        raise ConfigError(problem.message, path=path, line=problem.line)
+    if not isinstance(doc.data, dict):
+        raise ConfigError("expected `key: value` pairs at the top level", path=path, line=1)
+    return doc
+
+
+def _load_model(path: Path, model: type[_M]) -> _M:
+    doc = _read_yaml(path)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _config_error(path, doc, exc, model) from None
+
+
+def _load_teams(path: Path) -> dict[str, TeamSpec]:
+    """Teams in either form: ``team: [@a, @b]`` or ``team: {members: [...], description: ...}``."""
+    doc = _read_yaml(path)
+    teams: dict[str, TeamSpec] = {}
+    for name, value in doc.data.items():
+        raw = {"members": value} if isinstance(value, list) else value
+        try:
+            teams[name] = TeamSpec.model_validate(raw)
+        except ValidationError as exc:
+            raise _config_error(path, doc, exc, TeamSpec, prefix=(name,)) from None
+    return teams
+
+
+def _config_error(
+    path: Path,
+    doc: yamlsafe.YamlDocument,
+    exc: ValidationError,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...] = (),
+) -> ConfigError:
+    error = exc.errors()[0]
+    loc = (*prefix, *error["loc"])
+    where = ".".join(str(part) for part in loc) or "(top level)"
+    message = f"{where}: {_explain(error, model)}"
+    return ConfigError(message, path=path, line=doc.line_of(tuple(loc)))
+
+
+def _explain(error: Mapping[str, Any], model: type[BaseModel]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        known = allowed_keys(model, error["loc"][:-1])
+        hint = did_you_mean(key, known)
+        return f"unknown key{hint}; expected one of: {', '.join(sorted(known))}"
+    if kind == "missing":
+        return "this key is required"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message} (got {error.get('input')!r})"
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
+    """`` `wrod` (did you mean `word`?)`` — the key as written, with a suggestion if one is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" `{word}` (did you mean `{close[0]}`?)" if close else f" `{word}`"
+
+
+def _cross_check(config: Config, schema: Path) -> None:
+    """References between files: reviewers name real teams, templates exist, codes exist."""
+    for name, category in config.terms.categories.items():
+        for reviewer in category.reviewers:
+            if not reviewer.startswith("@") and reviewer not in config.teams:
+                raise ConfigError(
+                    f"categories.{name}.reviewers: unknown team{did_you_mean(reviewer, list(config.teams))}"
+                    f"; teams are defined in {SCHEMA_DIR}/{TEAMS_FILE}",
+                    path=schema / TERMS_FILE,
+                )
+    if config.rules.admin_team not in config.teams:
+        raise ConfigError(
+            f"admin_team: unknown team{did_you_mean(config.rules.admin_team, list(config.teams))}",
+            path=schema / RULES_FILE,
+        )
+    for code, level in config.rules.severity.items():
+        if code not in BY_CODE:
+            raise ConfigError(
+                f"severity: unknown rule code{did_you_mean(code, list(BY_CODE))}",
+                path=schema / RULES_FILE,
+            )
+        is_flag = BY_CODE[code].severity is Severity.FLAG
+        if (level == "flag") != is_flag and level != "off":
+            allowed = "flag or off" if is_flag else "error, warning or off"
+            raise ConfigError(f"severity.{code}: must be {allowed}", path=schema / RULES_FILE)
+    for type_name in config.type_names:
+        if not config.template_path(type_name).is_file():
+            raise ConfigError(
+                f"types.{type_name}: template {config.template_path(type_name)} does not exist",
+                path=schema / TYPES_FILE,
+            )

@@ -1,0 +1,137 @@
+"""One handoff file, read into the document model every consumer shares.
+
+``load_handoff`` never raises for a bad file: whatever cannot be read becomes a
+finding, and as much of the document as could be read is still returned so the
+remaining rules can look at it (a broken front matter must not hide a missing
+section).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from handoffs.document import yamlsafe
+from handoffs.document.body import Body, parse_body
+from handoffs.document.explain import explain_validation_errors
+from handoffs.document.frontmatter_split import Split, SplitProblem, split
+from handoffs.document.source import SourceText, read_source
+from handoffs.model import FrontMatter
+from handoffs.rules.sink import FindingSink
+
+HANDOFFS_DIR = "handoffs"
+ID_PATTERN = re.compile(
+    r"^(?P<customer>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<date>\d{4}-\d{2}-\d{2})-(?P<type>[a-z0-9]+(?:-[a-z0-9]+)*)$"
+)
+
+_YAML_CODES = {
+    "syntax": "HO111",
+    "not-mapping": "HO111",
+    "duplicate": "HO112",
+    "alias": "HO112",
+    "tag": "HO112",
+    "key": "HO112",
+    "number": "HO115",
+    "date": "HO116",
+}
+_SOURCE_CODES = {"too-large": "HO101", "binary": "HO100", "encoding": "HO100", "bidi": "HO102"}
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A handoff as every consumer (rules, site, metrics) sees it."""
+
+    path: Path
+    display_path: str
+    relative_path: PurePosixPath | None  # relative to the repository root, if inside it
+    source: SourceText
+    front: FrontMatter | None  # None when the front matter is invalid
+    raw_front: Mapping[str, Any]  # what YAML said, even when invalid
+    yaml: yamlsafe.YamlDocument
+    body: Body
+    body_line: int
+
+    @property
+    def handoff_id(self) -> str | None:
+        """``customer-slug/YYYY-MM-DD-type``: the path under handoffs/ without ``.md``."""
+        rel = self.relative_path
+        if rel is None or len(rel.parts) < 2 or rel.parts[0] != HANDOFFS_DIR:
+            return None
+        return str(PurePosixPath(*rel.parts[1:]).with_suffix(""))
+
+    def line_of(self, *loc: str | int) -> int:
+        return self.yaml.line_of(tuple(loc), default=1)
+
+
+def load_handoff(path: Path, *, root: Path, max_bytes: int, sink: FindingSink) -> Handoff | None:
+    """Read ``path``; every problem goes to ``sink``; ``None`` if nothing could be read."""
+    source, problems = read_source(path, max_bytes)
+    for problem in problems:
+        sink.add(_SOURCE_CODES[problem.kind], problem.line, problem.message, column=problem.column)
+    if source is None:
+        return None
+    parts = split(source.lines)
+    if isinstance(parts, SplitProblem):
+        code = "HO119" if parts.kind == "disagree" else "HO110"
+        sink.add(code, parts.line, parts.message)
+        return _without_front_matter(path, root, source, sink)
+    yaml_doc = yamlsafe.load(parts.yaml, first_line=parts.yaml_line)
+    front = _validate_front_matter(yaml_doc, parts, sink)
+    return Handoff(
+        path=path,
+        display_path=sink.path,
+        relative_path=_relative(path, root),
+        source=source,
+        front=front,
+        raw_front=yaml_doc.data if isinstance(yaml_doc.data, dict) else {},
+        yaml=yaml_doc,
+        body=parse_body(parts.body, parts.body_line, len(source.lines)),
+        body_line=parts.body_line,
+    )
+
+
+def _without_front_matter(path: Path, root: Path, source: SourceText, sink: FindingSink) -> Handoff:
+    """Without front matter the body still gets checked, read from the first line."""
+    return Handoff(
+        path=path,
+        display_path=sink.path,
+        relative_path=_relative(path, root),
+        source=source,
+        front=None,
+        raw_front={},
+        yaml=yamlsafe.YamlDocument(),
+        body=parse_body(source.text, 1, len(source.lines)),
+        body_line=1,
+    )
+
+
+def _relative(path: Path, root: Path) -> PurePosixPath | None:
+    try:
+        return PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return None
+
+
+def _validate_front_matter(doc: yamlsafe.YamlDocument, parts: Split, sink: FindingSink) -> FrontMatter | None:
+    for problem in doc.problems:
+        sink.add(_YAML_CODES[problem.kind], problem.line, problem.message)
+    if any(p.kind == "syntax" for p in doc.problems):
+        return None
+    if not isinstance(doc.data, dict):
+        found = "nothing" if doc.data is None else "a list" if isinstance(doc.data, list) else "a single value"
+        sink.add("HO111", parts.yaml_line, f"front matter must be `key: value` pairs, but it is {found}")
+        return None
+    try:
+        front = FrontMatter.model_validate(doc.data)
+    except ValidationError as exc:
+        lines_with_problems = {p.line for p in doc.problems}
+        for code, line, message in explain_validation_errors(exc, doc, closing_line=parts.closing_line):
+            if line not in lines_with_problems:
+                sink.add(code, line, message)
+        return None
+    return front

@@ -1,0 +1,88 @@
+"""From bytes on disk to text the checker can trust.
+
+Everything that makes a file unsafe or unreadable is decided here, once: size,
+binary content, encoding, and characters that make text read differently from
+what is checked.  A leading BOM and CRLF/CR line endings are tolerated; lines are
+counted as the author's editor counts them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+# Characters that reorder text on screen ("Trojan Source"): what a reviewer reads is
+# not what the checker matched.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible characters that split words so a pattern no longer matches; dropped
+# before matching (lines keep their numbers because none of these is a newline).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_TABLE = str.maketrans("", "", ZERO_WIDTH)
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    kind: str  # too-large | binary | encoding | bidi
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """Decoded text with ``\\n`` line endings and its line list (index 0 is line 1)."""
+
+    text: str
+    lines: tuple[str, ...]
+
+
+def read_source(path: Path, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
+    """Read ``path``; ``None`` text means it cannot be checked further."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        return None, [SourceProblem("too-large", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
+    return decode(path.read_bytes())
+
+
+def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        return None, [SourceProblem("binary", "file contains NUL bytes: it is not a text file", line)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded); save it as UTF-8"
+        return None, [SourceProblem("encoding", message, line)]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = tuple(text.split("\n"))
+    return SourceText(text, lines), bidi_problems(lines)
+
+
+def bidi_problems(lines: tuple[str, ...]) -> list[SourceProblem]:
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        for match in _BIDI_RE.finditer(line):
+            name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
+            problems.append(
+                SourceProblem(
+                    "bidi",
+                    f"invisible text-direction character {name} (U+{ord(match.group()):04X}) makes "
+                    "this line read differently from what is checked; delete it",
+                    number,
+                    match.start() + 1,
+                )
+            )
+    return problems
+
+
+def for_matching(text: str) -> str:
+    """The form every pattern is matched against: NFKC, no zero-width characters, casefolded."""
+    return unicodedata.normalize("NFKC", text.translate(_ZERO_WIDTH_TABLE)).casefold()
+
+
+def strip_zero_width(text: str) -> str:
+    return text.translate(_ZERO_WIDTH_TABLE)

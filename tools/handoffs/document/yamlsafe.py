@@ -1,0 +1,256 @@
+"""A strict YAML reader for front matter and ``schema/`` files.
+
+PyYAML's loaders quietly do things a handoff must not: expand aliases (an alias
+bomb), honour tags (``!!python/object/apply``), keep the last of two duplicate
+keys, and read ``NO``, ``0123`` or ``1:30`` as ``False``, 83 and 90.  This module
+walks libyaml's *event* stream instead, so aliases are never expanded, and builds
+plain Python values while recording, for every location, the line it came from and
+how it was written.  Problems are collected, not raised, so one bad key does not
+hide the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is an order of magnitude faster; the pure-Python parser is a fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Loc = tuple[str | int, ...]
+
+# YAML 1.1 implicit types, as PyYAML resolves plain scalars.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_SURPRISING_INT = re.compile(
+    r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?[0-9][0-9_]*_[0-9_]*|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+)
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DATETIME = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """Something in the YAML that is refused; ``kind`` selects the finding code."""
+
+    kind: str  # syntax | duplicate | alias | tag | not-mapping | number | date | key
+    message: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """How a scalar was written: its text and whether it was a plain (unquoted) scalar."""
+
+    text: str
+    plain: bool
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """Values plus, per location, the line it is on and (for scalars) how it was written."""
+
+    data: Any = None
+    lines: dict[Loc, int] = field(default_factory=dict)
+    scalars: dict[Loc, Scalar] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def line_of(self, loc: Loc, default: int = 1) -> int:
+        """The line of ``loc`` or of its nearest located parent."""
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), default)
+
+
+class _Builder:
+    """Turns libyaml events into values, recording locations as it goes."""
+
+    def __init__(self, events: list[yaml.Event], first_line: int, doc: YamlDocument) -> None:
+        self._events = events
+        self._pos = 0
+        self._first_line = first_line
+        self._doc = doc
+
+    def _line(self, event: yaml.Event) -> int:
+        return int(event.start_mark.line) + self._first_line
+
+    def _problem(self, kind: str, message: str, event: yaml.Event) -> None:
+        self._doc.problems.append(YamlProblem(kind, message, self._line(event)))
+
+    def _next(self) -> yaml.Event:
+        event = self._events[self._pos]
+        self._pos += 1
+        return event
+
+    def build_root(self) -> Any:
+        """Read the stream's single document; a second document is refused."""
+        self._next()  # StreamStart
+        event = self._next()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        value = self.node((), self._next())
+        self._next()  # DocumentEnd
+        if isinstance(self._events[self._pos], yaml.DocumentStartEvent):
+            self._problem("syntax", "only one YAML document is allowed here", self._events[self._pos])
+        return value
+
+    def node(self, loc: Loc, event: yaml.Event) -> Any:
+        self._doc.lines.setdefault(loc, self._line(event))
+        if isinstance(event, yaml.AliasEvent):
+            self._problem("alias", f"`*{event.anchor}` is a YAML alias; write the value out", event)
+            return None
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._problem("alias", f"`&{anchor}` is a YAML anchor; anchors are not allowed", event)
+        self._refuse_explicit_tag(event)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(loc)
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self.sequence(loc)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(loc, event)
+        raise TypeError(f"unexpected YAML event {event!r}")  # libyaml emits no other node events
+
+    def _refuse_explicit_tag(self, event: yaml.Event) -> None:
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            return
+        implicit = getattr(event, "implicit", True)
+        # A plain scalar or collection without a tag still reports an implied tag in some
+        # libyaml builds; ``implicit`` tells the two apart.
+        explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
+        if explicit and tag not in ("!",):
+            short = tag.replace("tag:yaml.org,2002:", "!!")
+            self._problem("tag", f"YAML tags such as `{short}` are not allowed", event)
+
+    def mapping(self, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not isinstance(self._events[self._pos], yaml.MappingEndEvent):
+            key_event = self._next()
+            key = self._key(key_event)
+            value_event = self._next()
+            if key is None:
+                self._skip(value_event)
+                continue
+            if key in result:
+                self._problem("duplicate", f"key `{key}` appears twice; keep one", key_event)
+                self._skip(value_event)
+                continue
+            child = (*loc, key)
+            self._doc.lines[child] = self._line(key_event)
+            result[key] = self.node(child, value_event)
+        self._next()
+        return result
+
+    def _key(self, event: yaml.Event) -> str | None:
+        if isinstance(event, yaml.ScalarEvent):
+            if getattr(event, "anchor", None) is not None:
+                self._problem("alias", "anchors are not allowed", event)
+            self._refuse_explicit_tag(event)
+            return str(event.value)
+        if isinstance(event, yaml.AliasEvent):
+            self._problem("alias", f"`*{event.anchor}` is a YAML alias; write the key out", event)
+            return None
+        self._problem("key", "keys must be plain words, not lists or mappings", event)
+        self._skip(event)
+        return None
+
+    def _skip(self, event: yaml.Event) -> None:
+        """Consume the rest of a node without building it (used after a refused key)."""
+        depth = 1 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) else 0
+        while depth:
+            nxt = self._next()
+            if isinstance(nxt, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+            elif isinstance(nxt, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+
+    def sequence(self, loc: Loc) -> list[Any]:
+        result: list[Any] = []
+        while not isinstance(self._events[self._pos], yaml.SequenceEndEvent):
+            result.append(self.node((*loc, len(result)), self._next()))
+        self._next()
+        return result
+
+    def scalar(self, loc: Loc, event: yaml.ScalarEvent) -> Any:
+        text = str(event.value)
+        plain = event.style in (None, "")
+        self._doc.scalars[loc] = Scalar(text, plain)
+        if not plain:
+            return text
+        return self._resolve_plain(text, event)
+
+    def _resolve_plain(self, text: str, event: yaml.ScalarEvent) -> Any:  # noqa: PLR0911 - one return per YAML type
+        if _NULL.match(text):
+            return None
+        if _BOOL.match(text):
+            return text.lower() in ("yes", "true", "on")
+        if _PLAIN_INT.match(text):
+            return int(text)
+        if _SURPRISING_INT.match(text):
+            self._problem(
+                "number",
+                f"`{text}` would be read as a number in surprising ways (octal, base 60 or "
+                "with separators); put it in quotes if it is an id, or write the number plainly",
+                event,
+            )
+            return text
+        if _FLOAT.match(text):
+            return float(text.replace("_", ""))
+        if match := _DATE.match(text):
+            return self._date(text, match, event)
+        if _DATETIME.match(text):
+            return _parse_datetime(text)
+        return text
+
+    def _date(self, text: str, match: re.Match[str], event: yaml.Event) -> Any:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            self._problem("date", f"`{text}` is not a real date", event)
+            return text
+
+
+def _parse_datetime(text: str) -> dt.datetime | str:
+    normalised = re.sub(r"[ \t]+", "T", text.strip(), count=1).replace("t", "T")
+    normalised = re.sub(r"[ \t]*Z$", "+00:00", normalised)
+    try:
+        return dt.datetime.fromisoformat(normalised)
+    except ValueError:
+        return text
+
+
+def load(text: str, *, first_line: int = 1) -> YamlDocument:
+    """Read one YAML document; ``first_line`` is the file line the text starts on."""
+    doc = YamlDocument()
+    try:
+        events = list(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (int(mark.line) if mark is not None else 0)
+        problem = exc.problem or "invalid YAML"
+        doc.problems.append(YamlProblem("syntax", f"YAML cannot be read: {problem}", line))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.problems.append(YamlProblem("syntax", f"YAML cannot be read: {exc}", first_line))
+        return doc
+    doc.data = _Builder(events, first_line, doc).build_root()
+    return doc

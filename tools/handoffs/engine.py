@@ -1,0 +1,151 @@
+"""Runs every rule over every file and gathers one ``CheckResult``.
+
+Files are independent, so large trees are checked in worker processes (one per
+core); each worker loads the configuration once.  A file that crashes a rule is
+reported as an internal error *for that file* and the others are still checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from handoffs.config import Config, load_config
+from handoffs.document.handoff import Handoff, load_handoff
+from handoffs.errors import UsageError
+from handoffs.findings import CheckResult, FileResult, OpenItem, Severity
+from handoffs.git import BaseTree, base_tree
+from handoffs.rules.context import RuleContext
+from handoffs.rules.location import check_location
+from handoffs.rules.people import check_people_and_dates
+from handoffs.rules.safety import check_safety
+from handoffs.rules.sections import check_sections
+from handoffs.rules.sink import FindingSink
+from handoffs.rules.status import check_status
+from handoffs.rules.terms import check_custom_terms
+
+PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
+INTERNAL_ERROR_CODE = "HO000"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to check files: picklable, small."""
+
+    root: Path
+    base: str
+    today: dt.date
+    strict: bool
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Expand directories to the ``*.md`` files below them; refuse paths that do not exist."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            below = sorted(p for p in path.rglob("*.md") if p.is_file() and not _hidden(p, path))
+            if not below:
+                raise UsageError(f"no handoff files (*.md) found under {path}")
+            found.extend(below)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(top).parts)
+
+
+def check_files(files: Sequence[Path], job: Job, config: Config) -> CheckResult:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+        checker = _Checker(job, config)
+        return CheckResult(tuple(checker.check(path) for path in files))
+    chunks = [files[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(job, config)) as pool:
+        results = {r.path: r for chunk in pool.map(_check_chunk, chunks) for r in chunk}
+    return CheckResult(tuple(results[str(f)] for f in files if str(f) in results))
+
+
+_worker: _Checker | None = None
+
+
+def _init_worker(job: Job, config: Config) -> None:
+    global _worker  # noqa: PLW0603 - one checker per worker process, built once
+    _worker = _Checker(job, config)
+
+
+def _check_chunk(files: list[Path]) -> list[FileResult]:
+    if _worker is None:
+        raise RuntimeError("worker used before _init_worker ran")
+    return [_worker.check(path) for path in files]
+
+
+class _Checker:
+    def __init__(self, job: Job, config: Config) -> None:
+        self.job = job
+        self.config = config
+        self.context = RuleContext(config, job.today, self._base_tree)
+
+    @cache  # noqa: B019 - one checker per run; the git answer is the same for every file
+    def _base_tree(self) -> BaseTree:
+        return base_tree(self.job.root, self.job.base)
+
+    def check(self, path: Path) -> FileResult:
+        return self.check_document(path)[1]
+
+    def check_document(self, path: Path) -> tuple[Handoff | None, FileResult]:
+        """The loaded document (``None`` if unreadable) and everything found in it."""
+        sink = FindingSink(str(path), self._severity)
+        handoff: Handoff | None = None
+        open_items: list[OpenItem] = []
+        try:
+            handoff = load_handoff(path, root=self.job.root, max_bytes=self.config.rules.max_file_bytes, sink=sink)
+            if handoff is not None:
+                open_items = self._run_rules(handoff, sink)
+        except Exception:
+            sink.add(
+                INTERNAL_ERROR_CODE,
+                1,
+                "internal error while checking this file (please report it):\n" + traceback.format_exc(),
+            )
+        handoff_id = handoff.handoff_id if handoff else None
+        return handoff, FileResult(str(path), tuple(sink.findings), handoff_id, tuple(open_items))
+
+    def _run_rules(self, handoff: Handoff, sink: FindingSink) -> list[OpenItem]:
+        ctx = self.context
+        check_location(handoff, ctx, sink)
+        check_people_and_dates(handoff, ctx, sink)
+        open_items = check_sections(handoff, ctx, sink)
+        check_custom_terms(handoff, ctx, sink)
+        check_safety(handoff, ctx, sink)
+        check_status(handoff, ctx, sink, open_items)
+        return open_items
+
+    def _severity(self, code: str) -> Severity | None:
+        if code == INTERNAL_ERROR_CODE:
+            return Severity.ERROR
+        severity = self.config.severity_of(code)
+        if self.job.strict and severity is Severity.WARNING:
+            return Severity.ERROR
+        return severity
+
+
+def check_paths(paths: Iterable[Path], job: Job) -> CheckResult:
+    config = load_config(job.root)
+    return check_files(discover(list(paths)), job, config)
+
+
+def iter_handoffs(files: Iterable[Path], job: Job, config: Config) -> Iterator[tuple[Handoff | None, FileResult]]:
+    """Load and check each file, yielding the document beside its result (for the site and metrics)."""
+    checker = _Checker(job, config)
+    for path in files:
+        yield checker.check_document(path)

@@ -1,0 +1,104 @@
+"""Findings: what every rule produces and every reporter renders."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+class Severity(enum.StrEnum):
+    """How a finding affects a pull request.
+
+    ``error`` blocks the merge, ``warning`` does not, and ``flag`` is not a problem at
+    all: it routes the review (a custom term a category reviewer must see).
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule noticed in one file, at one line."""
+
+    path: str
+    line: int
+    code: str
+    severity: Severity
+    message: str
+    column: int = 1
+    section: str | None = None
+    category: str | None = None
+    reviewers: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "section": self.section,
+            "category": self.category,
+            "reviewers": list(self.reviewers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An honest gap, ``(open: @owner by YYYY-MM-DD)``, carried by an item."""
+
+    path: str
+    line: int
+    owner: str
+    due: str
+    text: str
+    section: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything learned about one file."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    handoff_id: str | None = None
+    open_items: tuple[OpenItem, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one ``handoff check`` run, over every file it was given."""
+
+    files: tuple[FileResult, ...] = field(default_factory=tuple)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted((f for r in self.files for f in r.findings), key=lambda f: f.sort_key)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r.has_errors for r in self.files)
+
+    def counts(self) -> Counter[Severity]:
+        return Counter(f.severity for r in self.files for f in r.findings)
+
+    def open_items(self) -> list[OpenItem]:
+        return [item for r in self.files for item in r.open_items]
+
+
+def sorted_findings(findings: Iterable[Finding]) -> Sequence[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key)

@@ -1,0 +1,131 @@
+"""The handoff front matter as pydantic models: the single source of its shape.
+
+Strict on purpose: extra keys are refused (a typo must not silently drop data), and
+nothing is coerced (an id written as a number is an error, not a string).  Dates
+accept a real YAML date or an ISO ``YYYY-MM-DD`` string, never a date-time.
+``schema/handoff.schema.json`` is generated from these classes by ``handoff schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+HANDLE_PATTERN = r"^@[A-Za-z0-9](?:-?[A-Za-z0-9])*$"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+STAGES = ("closed-won", "advancing")
+STATUSES = ("proposed", "kicked-off", "completed", "cancelled")
+CRM_SYSTEMS = ("salesforce", "hubspot", "other")
+
+
+def _to_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date like 2026-12-01, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"`{value}` is not a real date") from None
+    raise ValueError("expected a date like 2026-12-01")
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite amount")
+    return value
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, max_length=40, description="A GitHub handle: @name")]
+Text = Annotated[str, Field(min_length=1)]
+Amount = Annotated[int | float, BeforeValidator(_finite), Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class Party(_Strict):
+    """One side of the handoff: a person and the team they belong to."""
+
+    owner: Handle
+    team: Text = Field(description="A team name from schema/teams.yaml")
+
+
+class Crm(_Strict):
+    system: Literal["salesforce", "hubspot", "other"]
+    id: Text = Field(description="The deal id, as a string (quote numeric ids)")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class FirstMilestone(_Strict):
+    """The receiving owner's first task after kickoff."""
+
+    title: Text
+    owner: Handle
+    due: IsoDate
+
+
+class Deal(_Strict):
+    amount: Amount | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")] | None = None
+    close_date: IsoDate | None = None
+    contract_start: IsoDate | None = None
+    contract_end: IsoDate | None = None
+    renewal_date: IsoDate | None = None
+
+
+class ContextRepeat(_Strict):
+    """A time the customer had to re-explain something they had already told us."""
+
+    date: IsoDate
+    note: Text
+    reported_by: Handle
+
+
+class FrontMatter(_Strict):
+    """Everything above the body of a handoff file."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        title="Handoff front matter",
+    )
+
+    title: Text
+    customer: Text
+    type: Text = Field(description="A handoff type from schema/types.yaml")
+    stage: Literal["closed-won", "advancing"]
+    from_: Party = Field(alias="from", description="The sales owner")
+    to: Party = Field(description="The receiving owner")
+    crm: Crm
+    kickoff: IsoDate
+    first_milestone: FirstMilestone
+    status: Literal["proposed", "kicked-off", "completed", "cancelled"]
+    deal: Deal | None = None
+    context_repeats: list[ContextRepeat] = Field(default_factory=list)
+
+
+def json_schema(types: list[str]) -> dict[str, Any]:
+    """The JSON Schema of the front matter, with ``type`` limited to the configured types."""
+    schema = FrontMatter.model_json_schema(by_alias=True, mode="validation")
+    schema["properties"]["type"]["enum"] = sorted(types)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://handoffs.example/schema/handoff.schema.json",
+        **schema,
+    }

@@ -1,0 +1,43 @@
+"""Where the file lives: ``handoffs/<customer-slug>/<YYYY-MM-DD>-<type>.md`` is its id."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from handoffs.document.handoff import HANDOFFS_DIR, ID_PATTERN, Handoff
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+
+EXPECTED = "handoffs/<customer-slug>/<YYYY-MM-DD>-<type>.md, e.g. handoffs/acme-corp/2026-11-23-implementation.md"
+
+
+def check_location(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    rel = doc.relative_path
+    if rel is None or rel.parts[0] != HANDOFFS_DIR:
+        sink.add(
+            "HO200",
+            1,
+            f"handoff files live under {HANDOFFS_DIR}/ in the repository: expected {EXPECTED}",
+        )
+        return
+    handoff_id = doc.handoff_id or ""
+    match = ID_PATTERN.match(handoff_id) if rel.suffix == ".md" else None
+    if match is None:
+        sink.add(
+            "HO201",
+            1,
+            f"`{rel}` is not a valid handoff path: expected {EXPECTED} (lowercase, hyphens)",
+        )
+        return
+    try:
+        dt.date.fromisoformat(match.group("date"))
+    except ValueError:
+        sink.add("HO201", 1, f"the date in the file name, {match.group('date')}, is not a real date")
+    front = doc.front
+    if front is not None and match.group("type") != front.type:
+        sink.add(
+            "HO202",
+            doc.line_of("type"),
+            f"the file name says type `{match.group('type')}` but the front matter says `{front.type}`; "
+            "make them match",
+        )

@@ -1,0 +1,77 @@
+"""Content that must not travel: live markup, script links, secrets and card numbers."""
+
+from __future__ import annotations
+
+import re
+
+from handoffs.document.handoff import Handoff
+from handoffs.document.markup import is_html_markup
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+
+_SCRIPT_LINK = re.compile(r"(?:javascript|vbscript)\s*:|data\s*:\s*[a-z]+/[a-z0-9.+-]+", re.IGNORECASE)
+_EVENT_ATTRIBUTE = re.compile(r"\{[^{}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
+
+
+def check_safety(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    _check_markup(doc, sink)
+    _check_secrets(doc, ctx, sink)
+
+
+def _check_markup(doc: Handoff, sink: FindingSink) -> None:
+    reported: set[int] = set()
+    for html in doc.body.html:
+        if is_html_markup(html.html) and html.line not in reported:
+            reported.add(html.line)
+            sink.add(
+                "HO504",
+                html.line,
+                f"raw HTML `{_short(html.html)}` is not published; write it as Markdown",
+            )
+    for number in range(doc.body_line, len(doc.source.lines) + 1):
+        if number in doc.body.code_lines or number in reported:
+            continue
+        line = doc.source.lines[number - 1]
+        for pattern, what in (
+            (_SCRIPT_LINK, "a script or data: link"),
+            (_EVENT_ATTRIBUTE, "an event-handler attribute"),
+        ):
+            match = pattern.search(line)
+            if match:
+                sink.add(
+                    "HO504",
+                    number,
+                    f"{what} (`{_short(match.group(0))}`) is removed from the site; use a plain https link",
+                    column=match.start() + 1,
+                )
+                break
+
+
+def _check_secrets(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    for number, line in enumerate(doc.source.lines, start=1):
+        for spec, pattern in ctx.config.secret_patterns:
+            match = pattern.search(line)
+            if match and (not spec.luhn or _luhn_valid(match.group(0))):
+                sink.add(
+                    "HO505",
+                    number,
+                    f"this looks like {spec.name}; never put secrets or payment data in a handoff — "
+                    "remove it and rotate it if it was real",
+                    column=match.start() + 1,
+                )
+
+
+def _luhn_valid(candidate: str) -> bool:
+    digits = [int(c) for c in candidate if c.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 - 9 if digit > 4 else digit * 2
+        total += doubled if index % 2 else digit
+    return total % 10 == 0
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,241 @@
+"""The body's sections: presence, content, placeholders, sources, open items, quality."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from handoffs.document.body import Item, Row, Section, section_key
+from handoffs.document.handoff import Handoff
+from handoffs.document.markup import OpenTag, open_tags, placeholders_in_angles, source_of, strip_tags
+from handoffs.document.source import for_matching
+from handoffs.findings import OpenItem
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+
+_SOURCE_SPAN = re.compile(r"\(\s*source\s*:[^)]*\)", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[OpenItem]:
+    config = ctx.config
+    required = config.required_sections(doc.front.type if doc.front else "")
+    _check_duplicates(doc, sink)
+    for name in required:
+        section = doc.body.section(name)
+        if section is None:
+            sink.add("HO300", doc.body_line, f"required section `## {name}` is missing", section=name)
+        elif not section.has_content:
+            sink.add("HO301", section.line, f"section `## {name}` is empty", section=name)
+        else:
+            _check_placeholders(doc, section, ctx, sink)
+    _check_front_matter_placeholders(doc, ctx, sink)
+    _check_sources(doc, ctx, sink)
+    _check_quality(doc, ctx, sink)
+    return _check_open_items(doc, ctx, sink)
+
+
+def _check_duplicates(doc: Handoff, sink: FindingSink) -> None:
+    counts = Counter(s.key for s in doc.body.sections)
+    seen: set[str] = set()
+    for section in doc.body.sections:
+        if counts[section.key] > 1 and section.key in seen:
+            sink.add(
+                "HO307",
+                section.line,
+                f"`## {section.title}` appears more than once; only the first is checked and published",
+                section=section.title,
+            )
+        seen.add(section.key)
+
+
+def _section_lines(doc: Handoff, section: Section) -> list[tuple[int, str]]:
+    lines = doc.source.lines
+    return [(n, lines[n - 1]) for n in range(section.start, min(section.end, len(lines)) + 1)]
+
+
+def _check_placeholders(doc: Handoff, section: Section, ctx: RuleContext, sink: FindingSink) -> None:
+    pattern = ctx.config.placeholder_pattern
+    angles = ctx.config.rules.placeholders.angle_brackets
+    for number, line in _section_lines(doc, section):
+        if number in doc.body.comment_lines:
+            continue
+        hits = [(m.start() + 1, m.group(0)) for m in pattern.finditer(for_matching(line))]
+        if angles:
+            hits += placeholders_in_angles(line)
+        for column, text in sorted(hits):
+            sink.add(
+                "HO302",
+                number,
+                f"placeholder `{text}` in `## {section.title}`: replace it with the real content, or "
+                "mark a known gap as (open: @owner by YYYY-MM-DD)",
+                column=column,
+                section=section.title,
+            )
+
+
+def _check_front_matter_placeholders(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    pattern = ctx.config.placeholder_pattern
+    # A value already reported as invalid on its line needs no second message.
+    reported = {f.line for f in sink.findings if f.code in ("HO115", "HO116", "HO117")}
+    for loc, scalar in doc.yaml.scalars.items():
+        if doc.yaml.line_of(loc) in reported:
+            continue
+        hit = pattern.search(for_matching(scalar.text)) or (
+            placeholders_in_angles(scalar.text) if ctx.config.rules.placeholders.angle_brackets else None
+        )
+        if hit:
+            name = ".".join(str(p) for p in loc)
+            sink.add("HO302", doc.yaml.line_of(loc), f"`{name}` is still a placeholder (`{scalar.text}`)")
+
+
+def _check_sources(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    for name in ctx.config.rules.sourced_sections:
+        section = doc.body.section(name)
+        if section is None or section.is_none():
+            continue
+        for item in section.items:
+            if source_of(item.text) is None and not open_tags(item.text):
+                sink.add(
+                    "HO303",
+                    item.line,
+                    f"this item in `## {section.title}` does not say where it comes from: end it with "
+                    "(source: order form §4) or a link; without a source it is interpretation, not fact",
+                    section=section.title,
+                )
+
+
+def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    _check_vague_language(doc, ctx, sink)
+    _check_success_criteria(doc, ctx, sink)
+    exclusions = doc.body.section("Exclusions")
+    if exclusions is not None and exclusions.is_none():
+        sink.add(
+            "HO502",
+            exclusions.line,
+            "Exclusions says None.: a deal with no boundaries is rare; list what was explicitly not sold",
+            section=exclusions.title,
+        )
+    stakeholders = doc.body.section("Stakeholders")
+    if stakeholders is not None and stakeholders.has_content:
+        entries = [e.full_text if isinstance(e, Item) else e.text for e in stakeholders.entries]
+        entries += [p.text for p in stakeholders.paragraphs] if not entries else []
+        if not any(ctx.config.decision_role_pattern.search(text) for text in entries):
+            roles = ", ".join(ctx.config.rules.decision_roles)
+            sink.add(
+                "HO503",
+                stakeholders.line,
+                f"no stakeholder has a decision role; name who decides ({roles})",
+                section=stakeholders.title,
+            )
+
+
+def _check_vague_language(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    for name in ctx.config.vague.sections:
+        section = doc.body.section(name)
+        if section is None:
+            continue
+        for number, line in _section_lines(doc, section):
+            if number in doc.body.code_lines or number in doc.body.comment_lines:
+                continue
+            text = _SOURCE_SPAN.sub(lambda m: " " * len(m.group(0)), for_matching(line))
+            for match in ctx.config.vague_pattern.finditer(text):
+                sink.add(
+                    "HO500",
+                    number,
+                    f"vague wording `{match.group(0)}` in `## {section.title}`: say exactly what is "
+                    "committed (a number, a date, a deliverable) or move it to Open risks; do not turn "
+                    "vague sales notes into commitments",
+                    column=match.start() + 1,
+                    section=section.title,
+                )
+
+
+def _check_success_criteria(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    section = doc.body.section("Success criteria")
+    if section is None or section.is_none():
+        return
+    for entry in section.entries:
+        text = entry.full_text if isinstance(entry, Item) else entry.text
+        if open_tags(text):
+            continue  # an honest, owned gap: reported as an open item instead
+        missing = _unmeasurable(strip_tags(text), ctx)
+        if missing:
+            sink.add(
+                "HO501",
+                entry.line,
+                f"this success criterion has no {missing}; make it measurable, e.g. "
+                '"90% of agents active within 30 days of go-live"',
+                section=section.title,
+            )
+
+
+def _unmeasurable(text: str, ctx: RuleContext) -> str | None:
+    timeframe = ctx.config.timeframe_pattern
+    has_timeframe = bool(timeframe.search(text))
+    without_time = _ISO_DATE.sub(" ", timeframe.sub(" ", text))
+    has_number = bool(re.search(r"\d", without_time))
+    if not has_number and not has_timeframe:
+        return "target number and no date or timeframe"
+    if not has_number:
+        return "target number"
+    if not has_timeframe:
+        return "date or timeframe"
+    return None
+
+
+def _check_open_items(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[OpenItem]:
+    items: list[OpenItem] = []
+    for number in range(doc.body_line, len(doc.source.lines) + 1):
+        line = doc.source.lines[number - 1]
+        skipped = doc.body.code_lines | doc.body.comment_lines
+        if number in skipped or "open:" not in line.casefold():
+            continue
+        for tag in open_tags(line):
+            section = _section_at(doc, number)
+            if not tag.valid:
+                sink.add(
+                    "HO305",
+                    number,
+                    f"`{tag.raw}` is not a valid open item: write (open: @owner by YYYY-MM-DD)",
+                    column=tag.column,
+                    section=section,
+                )
+                continue
+            items.append(_open_item(ctx, sink, tag, number, section, line))
+    return items
+
+
+def _open_item(
+    ctx: RuleContext, sink: FindingSink, tag: OpenTag, number: int, section: str | None, line: str
+) -> OpenItem:
+    owner, due = tag.owner or "", tag.due or ""
+    try:
+        overdue = dt.date.fromisoformat(due) < ctx.today
+    except ValueError:
+        sink.add("HO305", number, f"the open item's date {due} is not a real date", section=section)
+        overdue = False
+    if overdue:
+        sink.add(
+            "HO306",
+            number,
+            f"open item owned by {owner} was due {due} and is still open: resolve it or agree a new date",
+            section=section,
+        )
+    text = strip_tags(line.strip().lstrip("-*+0123456789.) ").strip())
+    return OpenItem(sink.path, number, owner, due, text, section, overdue)
+
+
+def _section_at(doc: Handoff, line: int) -> str | None:
+    for section in doc.body.sections:
+        if section.line <= line <= section.end:
+            return section.title
+    return None
+
+
+def entry_text(entry: Item | Row) -> str:
+    return entry.full_text if isinstance(entry, Item) else entry.text
+
+
+__all__ = ["check_sections", "entry_text", "section_key"]

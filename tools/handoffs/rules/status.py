@@ -1,0 +1,39 @@
+"""`kicked-off` and `completed` are earned: approved (merged), error-free, no open items."""
+
+from __future__ import annotations
+
+from handoffs.document.handoff import Handoff
+from handoffs.findings import OpenItem
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+
+ACTIVE_STATUSES = ("kicked-off", "completed")
+
+
+def check_status(doc: Handoff, ctx: RuleContext, sink: FindingSink, open_items: list[OpenItem]) -> None:
+    front = doc.front
+    if front is None or front.status not in ACTIVE_STATUSES:
+        return
+    line = doc.line_of("status")
+    reasons = []
+    if sink.has_errors:
+        reasons.append("it still has errors")
+    if open_items:
+        reasons.append(f"{len(open_items)} open item(s) are unresolved")
+    tree = ctx.base_tree()
+    relative = str(doc.relative_path) if doc.relative_path else None
+    if tree.paths is None:
+        sink.add(
+            "HO407",
+            line,
+            f"status `{front.status}` cannot be verified: {tree.problem}; approval means merged into {tree.ref}",
+        )
+    elif relative not in tree.paths:
+        reasons.append(f"it was never approved (it is not on {tree.ref})")
+    if reasons:
+        sink.add(
+            "HO406",
+            line,
+            f"status `{front.status}` is not allowed yet: {'; '.join(reasons)}. Keep `proposed` until the "
+            "handoff is merged, complete and has no open items",
+        )

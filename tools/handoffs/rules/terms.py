@@ -1,0 +1,69 @@
+"""Custom-term language: flagged for its category's reviewers, and never hidden behind `None.`"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handoffs.config import Category
+from handoffs.document.body import section_key
+from handoffs.document.handoff import Handoff
+from handoffs.document.source import for_matching
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    line: int
+    column: int
+    category: Category
+    text: str
+    section: str | None
+
+
+def find_term_hits(doc: Handoff, ctx: RuleContext) -> list[TermHit]:
+    """One hit per (line, category): a line may hit several categories."""
+    skipped = {section_key(name) for name in ctx.config.terms.skip_sections}
+    skipped_lines = {n for s in doc.body.sections if s.key in skipped for n in range(s.line, s.end + 1)}
+    headings = {s.line: s.title for s in doc.body.sections}
+    hits: list[TermHit] = []
+    current: str | None = None
+    for number in range(doc.body_line, len(doc.source.lines) + 1):
+        current = headings.get(number, current)
+        if number in skipped_lines or number in headings:
+            continue
+        text = for_matching(doc.source.lines[number - 1])
+        for category in ctx.config.categories:
+            match = category.pattern.search(text)
+            if match:
+                hits.append(TermHit(number, match.start() + 1, category, match.group(0), current))
+    return hits
+
+
+def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    hits = find_term_hits(doc, ctx)
+    for hit in hits:
+        reviewers = hit.category.reviewers
+        sink.add(
+            "HO600",
+            hit.line,
+            f"custom term ({hit.category.name}): `{hit.text}` needs review by {', '.join(reviewers)}",
+            column=hit.column,
+            section=hit.section,
+            category=hit.category.name,
+            reviewers=reviewers,
+        )
+    custom = doc.body.section("Custom terms")
+    if custom is None or not custom.is_none():
+        return
+    for hit in hits:
+        sink.add(
+            "HO304",
+            hit.line,
+            f"`## Custom terms` says None., but this line has {hit.category.name} language (`{hit.text}`): "
+            "list the term under Custom terms with its source",
+            column=hit.column,
+            section=hit.section,
+            category=hit.category.name,
+            reviewers=hit.category.reviewers,
+        )
