@@ -6,12 +6,14 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TypeAlias
 
 from handoffs.config import find_root
 from handoffs.errors import UsageError
 
-# argparse has no public name for the object add_subparsers() returns.
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+# argparse has no public name for the object add_subparsers() returns; the alias is
+# a string because the class is not subscriptable at run time.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def iso_date(text: str) -> dt.date:
