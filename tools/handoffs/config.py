@@ -22,6 +22,7 @@ from handoffs._modelkeys import allowed_keys
 from handoffs.document import yamlsafe
 from handoffs.errors import ConfigError
 from handoffs.findings import Severity
+from handoffs.matching import Pattern, any_of, compile_pattern, phrases
 from handoffs.model import HANDLE_PATTERN
 from handoffs.rules.catalog import BY_CODE
 
@@ -41,11 +42,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"`{pattern}` is not a valid regular expression: {exc}") from None
+def _compile(pattern: str) -> Pattern:
+    return compile_pattern(pattern)  # ValueError explains a refused pattern
 
 
 # --- types.yaml -----------------------------------------------------------------
@@ -158,7 +156,7 @@ class Category:
     name: str
     description: str
     reviewers: tuple[str, ...]  # team names and @handles, as written
-    pattern: re.Pattern[str]
+    pattern: Pattern
 
 
 @dataclass(frozen=True)
@@ -190,39 +188,40 @@ class Config:
     @cached_property
     def categories(self) -> tuple[Category, ...]:
         return tuple(
-            Category(
-                name,
-                spec.description,
-                tuple(spec.reviewers),
-                re.compile("|".join(f"(?:{p})" for p in spec.patterns), re.IGNORECASE),
-            )
+            Category(name, spec.description, tuple(spec.reviewers), any_of(spec.patterns))
             for name, spec in self.terms.categories.items()
         )
 
     @cached_property
-    def vague_pattern(self) -> re.Pattern[str]:
-        phrases = sorted(self.vague.phrases, key=len, reverse=True)
-        alternation = "|".join(re.escape(p.casefold()) for p in phrases)
-        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    def any_term_pattern(self) -> Pattern:
+        """One scan of a document tells which lines any category can match at all."""
+        return any_of(p for spec in self.terms.categories.values() for p in spec.patterns)
 
     @cached_property
-    def timeframe_pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.rules.timeframe_patterns), re.IGNORECASE)
+    def secret_patterns(self) -> tuple[tuple[SecretPattern, Pattern], ...]:
+        return tuple((s, compile_pattern(s.pattern)) for s in self.rules.secrets)
 
     @cached_property
-    def placeholder_pattern(self) -> re.Pattern[str]:
-        words = [rf"(?<![\w/]){re.escape(w)}(?![\w/])" for w in self.rules.placeholders.words]
-        literals = [re.escape(lit) for lit in self.rules.placeholders.literals]
-        return re.compile("|".join(words + literals), re.IGNORECASE)
+    def any_secret_pattern(self) -> Pattern:
+        return any_of(s.pattern for s in self.rules.secrets)
 
     @cached_property
-    def decision_role_pattern(self) -> re.Pattern[str]:
-        roles = "|".join(re.escape(r) for r in self.rules.decision_roles)
-        return re.compile(rf"\b(?:{roles})\b", re.IGNORECASE)
+    def vague_pattern(self) -> Pattern:
+        """Vague phrases; use with ``matching.bounded`` so only whole words count."""
+        return phrases(p.casefold() for p in self.vague.phrases)
 
     @cached_property
-    def secret_patterns(self) -> tuple[tuple[SecretPattern, re.Pattern[str]], ...]:
-        return tuple((s, re.compile(s.pattern)) for s in self.rules.secrets)
+    def timeframe_pattern(self) -> Pattern:
+        return any_of(self.rules.timeframe_patterns)
+
+    @cached_property
+    def placeholder_pattern(self) -> Pattern:
+        """Placeholder words and literals; word entries need ``matching.bounded``."""
+        return phrases([*self.rules.placeholders.words, *self.rules.placeholders.literals])
+
+    @cached_property
+    def decision_role_pattern(self) -> Pattern:
+        return phrases(self.rules.decision_roles)
 
     def severity_of(self, code: str) -> Severity | None:
         """The configured severity of ``code``; ``None`` when the rule is switched off."""
@@ -333,7 +332,8 @@ def _explain(error: Mapping[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return "this key is required"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{message} (got {error.get('input')!r})"
+    value = error.get("input")
+    return message if isinstance(value, list | dict) else f"{message} (got {value!r})"
 
 
 def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:

@@ -124,7 +124,17 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
-def create_handoff(root: Path, config: Config, options: NewOptions, *, opened: dt.date) -> Path:
+def create_handoff(
+    root: Path,
+    config: Config,
+    options: NewOptions,
+    *,
+    opened: dt.date,
+    body: str | None = None,
+    extra_front_matter: str = "",
+    path: Path | None = None,
+) -> Path:
+    """Write the new file; ``handoff draft`` passes its own body, deal block and path."""
     if not options.customer:
         raise UsageError("--customer is required (the customer's name)")
     if not options.type:
@@ -136,17 +146,18 @@ def create_handoff(root: Path, config: Config, options: NewOptions, *, opened: d
     slug = slugify(options.customer)
     if not slug:
         raise UsageError(f"cannot make a file name from the customer name {options.customer!r}")
-    path = root / HANDOFFS_DIR / slug / f"{opened.isoformat()}-{options.type}.md"
-    body = config.template_path(options.type).read_text(encoding="utf-8")
-    content = f"---\n{front_matter(options)}---\n\n{body.lstrip()}"
+    if path is None:
+        path = root / HANDOFFS_DIR / slug / f"{opened.isoformat()}-{options.type}.md"
+    if body is None:
+        body = config.template_path(options.type).read_text(encoding="utf-8")
+    content = f"---\n{front_matter(options)}{extra_front_matter}---\n\n{body.lstrip()}"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
             handle.write(content)
     except FileExistsError:
-        raise HandoffError(
-            f"{path.relative_to(root)} already exists; edit it instead (nothing was overwritten)"
-        ) from None
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        raise HandoffError(f"{shown} already exists; edit it instead (nothing was overwritten)") from None
     return path
 
 

@@ -92,13 +92,27 @@ def section_key(title: str) -> str:
 
 
 @cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+def _block_parser() -> MarkdownIt:
+    """Block structure only: inline parsing is most of markdown-it's cost and is only
+    needed to find inline HTML, so it runs on demand (``_inline_children``)."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True})
+
+
+def _inline_children(content: str) -> list[Token]:
+    if "<" not in content:
+        return []  # no inline HTML can exist without a "<"
+    tokens = _inline_parser().parseInline(content)
+    return list(tokens[0].children or ()) if tokens else []
 
 
 def parse_body(text: str, first_line: int, last_line: int) -> Body:
     """Parse ``text`` whose first line is file line ``first_line``."""
-    tokens = _parser().parse(text)
+    tokens = _block_parser().parse(text)
     return _BodyBuilder(tokens, first_line, last_line).build()
 
 
@@ -208,12 +222,12 @@ class _BodyBuilder:
                 self.comment_lines.update(range(token.map[0] + self.offset, token.map[1] + self.offset))
             elif token.type == "html_block":
                 self.html.append(RawHtml(self.line(token), token.content.strip()))
-            elif token.type == "inline" and token.children:
+            elif token.type == "inline":
                 self._inline_html(token)
 
     def _inline_html(self, inline: Token) -> None:
         line = self.line(inline)
-        for child in inline.children or ():
+        for child in _inline_children(inline.content):
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "text":

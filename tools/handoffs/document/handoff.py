@@ -8,9 +8,12 @@ section).
 
 from __future__ import annotations
 
+import os
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -20,7 +23,8 @@ from handoffs.document import yamlsafe
 from handoffs.document.body import Body, parse_body
 from handoffs.document.explain import explain_validation_errors
 from handoffs.document.frontmatter_split import Split, SplitProblem, split
-from handoffs.document.source import SourceText, read_source
+from handoffs.document.source import SourceText, for_matching, read_source
+from handoffs.matching import Pattern
 from handoffs.model import FrontMatter
 from handoffs.rules.sink import FindingSink
 
@@ -63,6 +67,29 @@ class Handoff:
         if rel is None or len(rel.parts) < 2 or rel.parts[0] != HANDOFFS_DIR:
             return None
         return str(PurePosixPath(*rel.parts[1:]).with_suffix(""))
+
+    @cached_property
+    def matching_lines(self) -> tuple[str, ...]:
+        """Every line in the form patterns are matched against (see ``for_matching``)."""
+        lines = tuple(for_matching(self.source.text).split("\n"))
+        if len(lines) != len(self.source.lines):  # normalisation never adds newlines; be sure
+            lines = tuple(for_matching(line) for line in self.source.lines)
+        return lines
+
+    @cached_property
+    def _matching_text(self) -> tuple[str, list[int]]:
+        return "\n".join(self.matching_lines), _line_starts(self.matching_lines)
+
+    def lines_matching(self, pattern: Pattern, *, original: bool = False) -> list[int]:
+        """Line numbers where ``pattern`` matches, from one scan of the whole document.
+
+        Matched against the normalised text (``for_matching``) unless ``original``.
+        """
+        if original:
+            text, starts = self.source.text, _line_starts(self.source.lines)
+        else:
+            text, starts = self._matching_text
+        return sorted({bisect_right(starts, m.start()) for m in pattern.finditer(text)})
 
     def line_of(self, *loc: str | int) -> int:
         return self.yaml.line_of(tuple(loc), default=1)
@@ -110,11 +137,21 @@ def _without_front_matter(path: Path, root: Path, source: SourceText, sink: Find
     )
 
 
+def _line_starts(lines: tuple[str, ...]) -> list[int]:
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return starts
+
+
 def _relative(path: Path, root: Path) -> PurePosixPath | None:
-    try:
-        return PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
-    except ValueError:
+    # abspath, not resolve(): no file-system calls per file, and a symlinked handoff
+    # keeps the id of the path it was checked under.
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))  # noqa: PTH100
+    if relative.startswith(os.pardir):
         return None
+    return PurePosixPath(Path(relative).as_posix())
 
 
 def _validate_front_matter(doc: yamlsafe.YamlDocument, parts: Split, sink: FindingSink) -> FrontMatter | None:

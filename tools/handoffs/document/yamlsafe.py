@@ -89,7 +89,8 @@ class _Builder:
         self._doc = doc
 
     def _line(self, event: yaml.Event) -> int:
-        return int(event.start_mark.line) + self._first_line
+        mark = event.start_mark
+        return (int(mark.line) if mark is not None else 0) + self._first_line
 
     def _problem(self, kind: str, message: str, event: yaml.Event) -> None:
         self._doc.problems.append(YamlProblem(kind, message, self._line(event)))
@@ -213,12 +214,22 @@ class _Builder:
             )
             return text
         if _FLOAT.match(text):
-            return float(text.replace("_", ""))
+            return self._float(text, event)
         if match := _DATE.match(text):
             return self._date(text, match, event)
         if _DATETIME.match(text):
             return _parse_datetime(text)
         return text
+
+    def _float(self, text: str, event: yaml.Event) -> Any:
+        # Python's float() reads neither YAML's `.inf`/`.nan` nor base-60 `1:30.5`.
+        if ":" in text:
+            self._problem("number", f"`{text}` would be read as a base-60 number; put it in quotes", event)
+            return text
+        special = text.lstrip("+").lower()
+        if special in (".inf", "-.inf", ".nan"):
+            return float(special.replace(".", ""))
+        return float(text.replace("_", ""))
 
     def _date(self, text: str, match: re.Match[str], event: yaml.Event) -> Any:
         year, month, day = (int(g) for g in match.groups())

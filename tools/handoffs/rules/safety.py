@@ -11,6 +11,7 @@ from handoffs.rules.sink import FindingSink
 
 _SCRIPT_LINK = re.compile(r"(?:javascript|vbscript)\s*:|data\s*:\s*[a-z]+/[a-z0-9.+-]+", re.IGNORECASE)
 _EVENT_ATTRIBUTE = re.compile(r"\{[^{}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
+_FIRST_TAG = re.compile(r"<[^<>]*>")
 
 
 def check_safety(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
@@ -21,7 +22,10 @@ def check_safety(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
 def _check_markup(doc: Handoff, sink: FindingSink) -> None:
     reported: set[int] = set()
     for html in doc.body.html:
-        if is_html_markup(html.html) and html.line not in reported:
+        # An HTML block holds a whole run of markup (`<script>…</script>`); its first
+        # tag tells markup from a `<placeholder>` on a line of its own.
+        first = _FIRST_TAG.search(html.html)
+        if first and is_html_markup(first.group(0)) and html.line not in reported:
             reported.add(html.line)
             sink.add(
                 "HO504",
@@ -48,7 +52,8 @@ def _check_markup(doc: Handoff, sink: FindingSink) -> None:
 
 
 def _check_secrets(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
-    for number, line in enumerate(doc.source.lines, start=1):
+    for number in doc.lines_matching(ctx.config.any_secret_pattern, original=True):
+        line = doc.source.lines[number - 1]
         for spec, pattern in ctx.config.secret_patterns:
             match = pattern.search(line)
             if match and (not spec.luhn or _luhn_valid(match.group(0))):

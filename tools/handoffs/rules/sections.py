@@ -11,6 +11,7 @@ from handoffs.document.handoff import Handoff
 from handoffs.document.markup import OpenTag, open_tags, placeholders_in_angles, source_of, strip_tags
 from handoffs.document.source import for_matching
 from handoffs.findings import OpenItem
+from handoffs.matching import Pattern, bounded
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
@@ -22,6 +23,7 @@ def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[Op
     config = ctx.config
     required = config.required_sections(doc.front.type if doc.front else "")
     _check_duplicates(doc, sink)
+    candidates = _placeholder_candidates(doc, ctx)
     for name in required:
         section = doc.body.section(name)
         if section is None:
@@ -29,7 +31,7 @@ def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[Op
         elif not section.has_content:
             sink.add("HO301", section.line, f"section `## {name}` is empty", section=name)
         else:
-            _check_placeholders(doc, section, ctx, sink)
+            _check_placeholders(doc, section, ctx, sink, candidates)
     _check_front_matter_placeholders(doc, ctx, sink)
     _check_sources(doc, ctx, sink)
     _check_quality(doc, ctx, sink)
@@ -55,14 +57,25 @@ def _section_lines(doc: Handoff, section: Section) -> list[tuple[int, str]]:
     return [(n, lines[n - 1]) for n in range(section.start, min(section.end, len(lines)) + 1)]
 
 
-def _check_placeholders(doc: Handoff, section: Section, ctx: RuleContext, sink: FindingSink) -> None:
+def _placeholder_candidates(doc: Handoff, ctx: RuleContext) -> frozenset[int]:
+    """Lines that may hold a placeholder: one scan of the document instead of one per line."""
+    lines = set(doc.lines_matching(ctx.config.placeholder_pattern))
+    if ctx.config.rules.placeholders.angle_brackets:
+        lines.update(n for n, line in enumerate(doc.source.lines, start=1) if "<" in line)
+    return frozenset(lines - doc.body.comment_lines)
+
+
+def _check_placeholders(
+    doc: Handoff, section: Section, ctx: RuleContext, sink: FindingSink, candidates: frozenset[int]
+) -> None:
     pattern = ctx.config.placeholder_pattern
     angles = ctx.config.rules.placeholders.angle_brackets
     for number, line in _section_lines(doc, section):
-        if number in doc.body.comment_lines:
+        if number not in candidates:
             continue
-        hits = [(m.start() + 1, m.group(0)) for m in pattern.finditer(for_matching(line))]
-        if angles:
+        text = doc.matching_lines[number - 1]
+        hits = [(m.start() + 1, m.group(0)) for m in bounded(pattern.finditer(text), text)]
+        if angles and "<" in line:
             hits += placeholders_in_angles(line)
         for column, text in sorted(hits):
             sink.add(
@@ -80,14 +93,20 @@ def _check_front_matter_placeholders(doc: Handoff, ctx: RuleContext, sink: Findi
     # A value already reported as invalid on its line needs no second message.
     reported = {f.line for f in sink.findings if f.code in ("HO115", "HO116", "HO117")}
     for loc, scalar in doc.yaml.scalars.items():
-        if doc.yaml.line_of(loc) in reported:
+        if doc.yaml.line_of(loc) in reported or not _may_be_placeholder(doc, ctx, doc.yaml.line_of(loc)):
             continue
-        hit = pattern.search(for_matching(scalar.text)) or (
+        text = for_matching(scalar.text)
+        hit = any(True for _ in bounded(pattern.finditer(text), text)) or (
             placeholders_in_angles(scalar.text) if ctx.config.rules.placeholders.angle_brackets else None
         )
         if hit:
             name = ".".join(str(p) for p in loc)
             sink.add("HO302", doc.yaml.line_of(loc), f"`{name}` is still a placeholder (`{scalar.text}`)")
+
+
+def _may_be_placeholder(doc: Handoff, ctx: RuleContext, line: int) -> bool:
+    text = doc.matching_lines[line - 1] if 0 < line <= len(doc.matching_lines) else ""
+    return "<" in text or ctx.config.placeholder_pattern.search(text) is not None
 
 
 def _check_sources(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
@@ -121,7 +140,7 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
     if stakeholders is not None and stakeholders.has_content:
         entries = [e.full_text if isinstance(e, Item) else e.text for e in stakeholders.entries]
         entries += [p.text for p in stakeholders.paragraphs] if not entries else []
-        if not any(ctx.config.decision_role_pattern.search(text) for text in entries):
+        if not any(_mentions(ctx.config.decision_role_pattern, text.casefold()) for text in entries):
             roles = ", ".join(ctx.config.rules.decision_roles)
             sink.add(
                 "HO503",
@@ -136,11 +155,11 @@ def _check_vague_language(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> 
         section = doc.body.section(name)
         if section is None:
             continue
-        for number, line in _section_lines(doc, section):
+        for number, _line in _section_lines(doc, section):
             if number in doc.body.code_lines or number in doc.body.comment_lines:
                 continue
-            text = _SOURCE_SPAN.sub(lambda m: " " * len(m.group(0)), for_matching(line))
-            for match in ctx.config.vague_pattern.finditer(text):
+            text = _SOURCE_SPAN.sub(lambda m: " " * len(m.group(0)), doc.matching_lines[number - 1])
+            for match in bounded(ctx.config.vague_pattern.finditer(text), text):
                 sink.add(
                     "HO500",
                     number,
@@ -171,11 +190,18 @@ def _check_success_criteria(doc: Handoff, ctx: RuleContext, sink: FindingSink) -
             )
 
 
+def _mentions(pattern: Pattern, text: str) -> bool:
+    return any(True for _ in bounded(pattern.finditer(text), text))
+
+
 def _unmeasurable(text: str, ctx: RuleContext) -> str | None:
     timeframe = ctx.config.timeframe_pattern
-    has_timeframe = bool(timeframe.search(text))
-    without_time = _ISO_DATE.sub(" ", timeframe.sub(" ", text))
-    has_number = bool(re.search(r"\d", without_time))
+    spans = list(timeframe.finditer(text))
+    has_timeframe = bool(spans)
+    # The target may itself look like a duration ("below 12 minutes by 2027-04-30"):
+    # a number counts when it is left over after setting aside any *one* timeframe.
+    remainders = [text[: m.start()] + " " + text[m.end() :] for m in spans] or [text]
+    has_number = any(re.search(r"\d", _ISO_DATE.sub(" ", rest)) for rest in remainders)
     if not has_number and not has_timeframe:
         return "target number and no date or timeframe"
     if not has_number:
@@ -203,12 +229,12 @@ def _check_open_items(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list
                     section=section,
                 )
                 continue
-            items.append(_open_item(ctx, sink, tag, number, section, line))
+            items.append(_open_item(ctx, sink, tag, number, section=section, line=line))
     return items
 
 
 def _open_item(
-    ctx: RuleContext, sink: FindingSink, tag: OpenTag, number: int, section: str | None, line: str
+    ctx: RuleContext, sink: FindingSink, tag: OpenTag, number: int, *, section: str | None, line: str
 ) -> OpenItem:
     owner, due = tag.owner or "", tag.due or ""
     try:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from handoffs.config import Category
 from handoffs.document.body import section_key
 from handoffs.document.handoff import Handoff
-from handoffs.document.source import for_matching
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
@@ -27,17 +26,20 @@ def find_term_hits(doc: Handoff, ctx: RuleContext) -> list[TermHit]:
     skipped_lines = {n for s in doc.body.sections if s.key in skipped for n in range(s.line, s.end + 1)}
     headings = {s.line: s.title for s in doc.body.sections}
     hits: list[TermHit] = []
-    current: str | None = None
-    for number in range(doc.body_line, len(doc.source.lines) + 1):
-        current = headings.get(number, current)
-        if number in skipped_lines or number in headings:
+    for number in doc.lines_matching(ctx.config.any_term_pattern):
+        if number < doc.body_line or number in skipped_lines or number in headings:
             continue
-        text = for_matching(doc.source.lines[number - 1])
+        text = doc.matching_lines[number - 1]
+        current = _section_title_at(doc, number)
         for category in ctx.config.categories:
             match = category.pattern.search(text)
             if match:
                 hits.append(TermHit(number, match.start() + 1, category, match.group(0), current))
     return hits
+
+
+def _section_title_at(doc: Handoff, line: int) -> str | None:
+    return next((s.title for s in doc.body.sections if s.line <= line <= s.end), None)
 
 
 def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
