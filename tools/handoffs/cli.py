@@ -16,26 +16,48 @@ from collections.abc import Sequence
 from handoffs import __version__
 from handoffs.errors import HandoffError
 
-COMMANDS = ("check", "new", "schema", "rules")
+COMMANDS = ("check", "new", "schema", "rules", "approvals", "draft", "metrics")
 EXIT_INTERNAL = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+# One line per command for `handoff --help`, so listing them imports none of them.
+SUMMARIES = {
+    "check": "validate handoff files against the rules in schema/",
+    "new": "scaffold a new handoff from its type's template",
+    "schema": "generate schema/handoff.schema.json from the models",
+    "rules": "list every rule with its code and severity",
+    "approvals": "set the handoff/joint-approval status of a pull request",
+    "draft": "draft a handoff from a CRM export and call notes",
+    "metrics": "compute handoff metrics from git history",
+}
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; only the command named in ``argv`` is imported and fully registered.
+
+    Importing every command would put PyGithub, GitPython and mkdocs on the path of
+    ``handoff check``, which pre-commit runs on every commit.
+    """
     parser = argparse.ArgumentParser(
         prog="handoff",
         description="Sales handoffs as code: check, publish and measure handoff files.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name in COMMANDS:
-        importlib.import_module(f"handoffs.commands.{name.replace('-', '_')}").register(subparsers)
+        if name == chosen:
+            importlib.import_module(f"handoffs.commands.{name.replace('-', '_')}").register(subparsers)
+        else:
+            subparsers.add_parser(name, help=SUMMARIES.get(name, ""), add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse's own usage errors and --help
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
