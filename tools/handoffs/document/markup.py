@@ -194,9 +194,13 @@ def open_tags(line: str) -> list[OpenTag]:
     return tags
 
 
+_VALIDATION = re.compile(r"\((customer-validated|sales-assumed)(?:\s*:[^()]*)?\)", re.IGNORECASE)
+
+
 def validation_tag(text: str) -> str | None:
-    lowered = text.casefold()
-    return next((tag for tag in VALIDATION_TAGS if f"({tag})" in lowered), None)
+    """``customer-validated`` or ``sales-assumed`` from ``(tag)`` or ``(tag: why)``."""
+    match = _VALIDATION.search(text)
+    return match.group(1).casefold() if match else None
 
 
 def strip_tags(text: str) -> str:
