@@ -11,6 +11,9 @@ import pytest
 from handoffs.cli import main
 from tests.factories import make_repo
 
+# The local GitHub double (real HTTP, checked against GitHub's OpenAPI description).
+pytest_plugins = ["tests.github_double.fixtures"]
+
 
 @dataclass
 class CliResult:

@@ -33,10 +33,8 @@ class FillContext:
 def fill(ctx: FillContext, schema: Any, value: Any = MISSING, name: str = "") -> Any:
     """Return ``value`` completed to satisfy ``schema`` (or a made-up value if missing)."""
     schema = ctx.api.resolve(schema)
-    if not isinstance(schema, dict):
-        return value if value is not MISSING else None
-    if value is None:
-        return None
+    if value is None or not isinstance(schema, dict):
+        return None if value is MISSING else value
     if "allOf" in schema:
         return _fill_all_of(ctx, schema, value, name)
     if "anyOf" in schema or "oneOf" in schema:
@@ -44,6 +42,11 @@ def fill(ctx: FillContext, schema: Any, value: Any = MISSING, name: str = "") ->
     types = _types(schema)
     if value is MISSING:
         return _invent(ctx, schema, types, name, {})
+    return _fill_value(ctx, schema, types, value, name)
+
+
+def _fill_value(ctx: FillContext, schema: dict[str, Any], types: list[str], value: Any, name: str) -> Any:
+    """Recurse into objects and arrays the handler provided; keep scalars as they are."""
     if isinstance(value, dict) and ("object" in types or "properties" in schema):
         return _fill_object(ctx, schema, value)
     if isinstance(value, list) and "array" in types:
@@ -62,13 +65,11 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 
 def _fill_all_of(ctx: FillContext, schema: dict[str, Any], value: Any, name: str) -> Any:
-    merged: dict[str, Any] = {}
+    """Fill part after part, so each adds what it requires to what the others made."""
+    current = value
     for part in schema["allOf"]:
-        filled = fill(ctx, part, value, name)
-        if not isinstance(filled, dict):
-            return filled
-        merged.update(filled)
-    return merged
+        current = fill(ctx, part, current, name)
+    return current
 
 
 def _fill_choice(ctx: FillContext, schema: dict[str, Any], value: Any, name: str) -> Any:
@@ -100,54 +101,45 @@ def _best_branch(branches: list[Any], value: Any) -> Any:
 
 
 def _fit(branch: Any, value: Any) -> int:
+    """How well ``value`` fits a oneOf/anyOf branch: -1 never, higher is better."""
     if not isinstance(branch, dict):
         return -1
     types = _types(branch)
     if value is MISSING:
         return 0 if "null" in types else 1
-    if types and _json_type(value) not in types and not (
-        _json_type(value) == "integer" and "number" in types
-    ):
+    kind = _JSON_TYPES.get(type(value), "null")
+    if types and kind not in types and not (kind == "integer" and "number" in types):
         return -1
-    if not isinstance(value, dict):
-        return 1
+    return _fit_properties(branch, value) if isinstance(value, dict) else 1
+
+
+def _fit_properties(branch: dict[str, Any], value: dict[str, Any]) -> int:
     props = branch.get("properties", {})
     score = 1
     for key, item in value.items():
         prop = props.get(key)
-        if prop is None:
-            if branch.get("additionalProperties") is False:
-                return -1
-            continue
-        if isinstance(prop, dict) and "enum" in prop and item not in prop["enum"]:
+        if prop is None and branch.get("additionalProperties") is False:
             return -1
-        score += 1
+        if isinstance(prop, dict) and item not in prop.get("enum", [item]):
+            return -1
+        score += prop is not None
     return score
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
+_JSON_TYPES: dict[type, str] = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
 
 
 def _fill_object(ctx: FillContext, schema: dict[str, Any], value: dict[str, Any]) -> Any:
     props: dict[str, Any] = schema.get("properties", {})
     extra = schema.get("additionalProperties")
     out: dict[str, Any] = {}
-    for key in schema.get("required", []):
-        if key not in value:
-            out[key] = _invent_property(ctx, props.get(key, {}), key, value)
     for key, item in value.items():
         if key in props:
             out[key] = fill(ctx, props[key], item, key)
@@ -155,6 +147,9 @@ def _fill_object(ctx: FillContext, schema: dict[str, Any], value: dict[str, Any]
             out[key] = fill(ctx, extra, item, key)
         else:
             out[key] = item
+    for key in schema.get("required", []):
+        if key not in value:
+            out[key] = _invent_property(ctx, props.get(key, {}), key, value)
     return out
 
 
@@ -167,47 +162,50 @@ def _invent_property(ctx: FillContext, schema: Any, name: str, parent: dict[str,
     return _invent(ctx, schema, _types(schema), name, parent)
 
 
-def _invent(
-    ctx: FillContext, schema: dict[str, Any], types: list[str], name: str, parent: dict[str, Any]
-) -> Any:
+def _invent(ctx: FillContext, schema: dict[str, Any], types: list[str], name: str, parent: dict[str, Any]) -> Any:
     """A plausible value for a property the handler did not provide."""
     if "null" in types:
         return None
-    if "enum" in schema and schema["enum"]:
+    if schema.get("enum"):
         return schema["enum"][0]
     if "default" in schema:
         return schema["default"]
     kind = types[0] if types else "null"
     if kind == "object":
         return _fill_object(ctx, schema, {})
-    if kind == "array":
-        return []
     if kind == "string":
         return _invent_string(ctx, schema, name, parent)
-    if kind == "integer":
-        return max(int(schema.get("minimum", 0)), 0 if name not in ("id",) else 1)
-    if kind == "number":
-        return float(schema.get("minimum", 0))
-    if kind == "boolean":
-        return False
-    return None
+    return _SCALARS.get(kind, lambda s, n: None)(schema, name)
 
 
-def _invent_string(
-    ctx: FillContext, schema: dict[str, Any], name: str, parent: dict[str, Any]
-) -> str:
+_SCALARS: dict[str, Any] = {
+    "array": lambda schema, name: [],
+    "integer": lambda schema, name: max(int(schema.get("minimum", 0)), 1 if name == "id" else 0),
+    "number": lambda schema, name: float(schema.get("minimum", 0)),
+    "boolean": lambda schema, name: False,
+}
+
+
+def _invent_string(ctx: FillContext, schema: dict[str, Any], name: str, parent: dict[str, Any]) -> str:
     fmt = schema.get("format")
     if fmt == "date-time" or name.endswith("_at"):
-        return EPOCH
-    if fmt == "email" or name == "email":
-        return "noreply@example.invalid"
-    if name == "node_id":
-        return "ND_" + hashlib.sha1(repr(sorted(parent.items())).encode()).hexdigest()[:12]  # noqa: S324
-    if name in ("sha", "commit_id") or name.endswith("_sha"):
-        return hashlib.sha1(repr(parent).encode()).hexdigest()  # noqa: S324
-    if fmt == "uri" or name == "url" or name.endswith("_url") or name == "href":
-        return _invent_url(ctx, name, parent)
-    return ""
+        value = EPOCH
+    elif fmt == "email" or name == "email":
+        value = "noreply@example.invalid"
+    elif name == "node_id":
+        value = "ND_" + _digest(parent)[:12]
+    elif name in ("sha", "commit_id") or name.endswith("_sha"):
+        value = _digest(parent)
+    elif fmt == "uri" or name in ("url", "href") or name.endswith("_url"):
+        value = _invent_url(ctx, name, parent)
+    else:
+        value = ""
+    return value
+
+
+def _digest(parent: dict[str, Any]) -> str:
+    """A stable made-up hex id derived from the object it appears in."""
+    return hashlib.sha1(repr(sorted(parent.items(), key=repr)).encode()).hexdigest()  # noqa: S324 - ids only
 
 
 def _invent_url(ctx: FillContext, name: str, parent: dict[str, Any]) -> str:

@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 # Bump when the conversion below changes, so stale caches are ignored.
@@ -200,14 +200,13 @@ def _load_document(source: Path) -> dict[str, Any]:
     """Converted description, from the on-disk cache when it is fresh."""
     cache = _cache_file(source)
     with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-        loaded = marshal.loads(cache.read_bytes())
+        # Our own cache file; marshal cannot run code, and only a dict is accepted below.
+        loaded = marshal.loads(cache.read_bytes())  # noqa: S302
         if isinstance(loaded, dict):
             return loaded
     raw = json.loads(source.read_bytes())
     keep = {k: raw[k] for k in ("openapi", "info", "paths", "components") if k in raw}
-    keep["components"] = {
-        k: v for k, v in keep.get("components", {}).items() if k != "examples"
-    }
+    keep["components"] = {k: v for k, v in keep.get("components", {}).items() if k != "examples"}
     document: dict[str, Any] = convert(keep)
     document["info"] = raw.get("info", {})
     _write_atomically(cache, marshal.dumps(document))
@@ -262,7 +261,7 @@ class OpenAPI:
         # Prefer the template with the most literal segments: /pulls/comments over /pulls/{n}.
         for routes in self._routes.values():
             routes.sort(key=lambda r: -r.literal_segments)
-        resource = Resource(contents=self.document, specification=DRAFT202012)
+        resource = DRAFT202012.create_resource(self.document)
         self._registry = Registry().with_resource(DOC_URI, resource)
 
     @property
@@ -325,9 +324,7 @@ class OpenAPI:
             cached = self._validators.get(pointer)
             if cached is None:
                 schema = {"$ref": f"{DOC_URI}#{pointer}"}
-                cached = Draft202012Validator(
-                    schema, registry=self._registry, format_checker=FormatChecker()
-                )
+                cached = Draft202012Validator(schema, registry=self._registry, format_checker=FormatChecker())
                 self._validators[pointer] = cached
             return cached
 
@@ -345,7 +342,6 @@ class OpenAPI:
 
 def _describe(error: ValidationError) -> str:
     """``at $.head.repo.owner: None is not of type 'object'`` style messages."""
-    where = error.json_path
     deepest = error
     # anyOf/oneOf errors hide the useful part in their context; surface the deepest one.
     while deepest.context:
@@ -353,7 +349,7 @@ def _describe(error: ValidationError) -> str:
     message = deepest.message
     if len(message) > 300:
         message = message[:300] + "..."
-    return f"at {deepest.json_path if deepest is not error else where}: {message}"
+    return f"at {deepest.json_path}: {message}"
 
 
 def _escape(segment: str) -> str:
