@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,7 +17,24 @@ from collections.abc import Sequence
 from handoffs import __version__
 from handoffs.errors import HandoffError
 
-COMMANDS = ("check", "new", "schema", "rules", "approvals", "draft", "metrics")
+COMMANDS = (
+    "check",
+    "new",
+    "schema",
+    "rules",
+    "approvals",
+    "pr-check",
+    "codeowners",
+    "on-merge",
+    "setup-github",
+    "open-pr",
+    "issue-to-pr",
+    "draft",
+    "metrics",
+    "log-repeat",
+    "gate",
+    "alerts",
+)
 EXIT_INTERNAL = 2
 
 
@@ -27,8 +45,17 @@ SUMMARIES = {
     "schema": "generate schema/handoff.schema.json from the models",
     "rules": "list every rule with its code and severity",
     "approvals": "set the handoff/joint-approval status of a pull request",
+    "pr-check": "check a pull request's handoffs; keep its brief, labels and review requests current",
+    "codeowners": "generate CODEOWNERS from the handoffs and schema/teams.yaml (--check: verify)",
+    "on-merge": "open the first-milestone issue for each newly merged handoff",
+    "setup-github": "configure labels and base-branch rules on GitHub (idempotent, --dry-run)",
+    "open-pr": "commit a handoff on its own branch, push it and open its pull request",
+    "issue-to-pr": "turn a 'New handoff' issue form into a handoff pull request",
     "draft": "draft a handoff from a CRM export and call notes",
     "metrics": "compute handoff metrics from git history",
+    "log-repeat": "record that a customer had to repeat context (context_repeats)",
+    "gate": "decide whether a handoff may be kicked off (gate kickoff ID)",
+    "alerts": "list overdue open items, unapproved kickoffs and overdue first milestones",
 }
 
 
@@ -68,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("handoff: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: not an error of ours. Point stdout at
+        # /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         traceback.print_exc()
         print(

@@ -11,6 +11,10 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # GitPython is imported at run time only by the functions that need it
+    import git
 
 
 @dataclass(frozen=True)
@@ -41,3 +45,132 @@ def base_tree(root: Path, base: str, under: str = "handoffs") -> BaseTree:
             return BaseTree(ref, frozenset(p for p in listed.stdout.split("\0") if p))
     # No base branch yet (a brand-new repository): nothing has been approved.
     return BaseTree(base, frozenset())
+
+
+@dataclass(frozen=True)
+class MainlineCommit:
+    """A commit on a branch's first-parent line (what merging into it looks like)."""
+
+    sha: str
+    parents: int
+    committed_at: str  # ISO 8601, committer date
+    committer: str
+    message: str
+    paths: tuple[str, ...]  # files it changed relative to its first parent
+
+
+_RECORD, _FIELD = "\x1e", "\x1f"
+
+
+def mainline_history(root: Path, ref: str, under: str = "handoffs") -> list[MainlineCommit] | None:
+    """Every first-parent commit of ``ref`` that changed a file under ``under``, newest first.
+
+    One ``git log`` for the whole tree (not one per file) so a site of thousands of
+    handoffs reads history once.  ``None`` when ``root`` is not a repository or ``ref``
+    (nor ``origin/<ref>``) does not exist, e.g. in a shallow pull-request checkout.
+    """
+    import git  # GitPython: only the commands that read history pay for it
+
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    resolved = next((r for r in (ref, f"origin/{ref}") if _resolves(repo, r)), None)
+    if resolved is None:
+        return None
+    prefix = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
+    scope = under if prefix == "." else f"{prefix}/{under}"
+    fmt = f"{_RECORD}%H{_FIELD}%P{_FIELD}%cI{_FIELD}%cn{_FIELD}%B{_FIELD}"
+    out = repo.git.log("--first-parent", f"--format={fmt}", "--name-only", resolved, "--", scope)
+    commits = []
+    for record in out.split(_RECORD)[1:]:
+        sha, parents, date, committer, message, names = record.split(_FIELD)
+        paths = tuple(_strip_prefix(n.strip(), prefix) for n in names.splitlines() if n.strip())
+        commits.append(MainlineCommit(sha, len(parents.split()), date, committer, message.strip(), paths))
+    return commits
+
+
+def _resolves(repo: git.Repo, ref: str) -> bool:
+    import git
+
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def _strip_prefix(path: str, prefix: str) -> str:
+    return path if prefix == "." else path.removeprefix(f"{prefix}/")
+
+
+# --- history questions for the pull-request commands (GitPython, imported lazily) ------
+
+
+@dataclass(frozen=True)
+class ChangedPath:
+    """One file a range of commits changed (``old_path`` differs only for renames)."""
+
+    status: str  # A, M, D, R, ...
+    path: str
+    old_path: str
+
+
+def _open(root: Path) -> git.Repo:
+    import git
+
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise ValueError(f"{root} is not inside a git repository") from None
+
+
+def _commit(repo: git.Repo, ref: str) -> git.Commit:
+    """The commit ``ref`` names; ValueError (never GitPython's own exceptions) if none."""
+    import git
+
+    try:
+        return repo.commit(ref)
+    except (git.BadName, git.BadObject, ValueError):
+        raise ValueError(f"no commit named {ref!r}") from None
+
+
+def resolve_commit(root: Path, ref: str) -> str:
+    """The full sha ``ref`` names (tries ``origin/<ref>`` too); ValueError if none."""
+    repo = _open(root)
+    for candidate in (ref, f"origin/{ref}"):
+        try:
+            return str(_commit(repo, candidate).hexsha)
+        except ValueError:
+            continue
+    raise ValueError(f"no commit named {ref!r} in {root}")
+
+
+def merge_base(root: Path, base: str, head: str) -> str | None:
+    """The newest common ancestor of ``base`` and ``head`` (``None`` for unrelated histories)."""
+    repo = _open(root)
+    found = repo.merge_base(_commit(repo, base), _commit(repo, head))
+    return str(found[0].hexsha) if found else None
+
+
+def changed_paths(root: Path, base: str, head: str) -> list[ChangedPath]:
+    """What ``base...head`` changed: from the merge base to ``head``, as a pull request shows it."""
+    repo = _open(root)
+    start = merge_base(root, base, head) or base
+    changes: list[ChangedPath] = []
+    for diff in _commit(repo, start).diff(_commit(repo, head)):
+        status = diff.change_type or "M"
+        path = diff.b_path if status != "D" else diff.a_path
+        changes.append(ChangedPath(status, str(path), str(diff.a_path or path)))
+    return sorted(changes, key=lambda c: c.path)
+
+
+def file_at(root: Path, ref: str, path: str) -> str | None:
+    """The text of ``path`` at ``ref`` (``None`` if it does not exist there); ValueError for a bad ref."""
+    repo = _open(root)
+    try:
+        blob = _commit(repo, ref).tree / path
+    except KeyError:
+        return None
+    data: bytes = blob.data_stream.read()
+    return data.decode("utf-8", errors="replace")

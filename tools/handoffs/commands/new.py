@@ -39,6 +39,9 @@ class NewOptions:
     crm_url: str | None = None
     kickoff: dt.date | None = None
     opened: dt.date | None = None
+    milestone_title: str | None = None
+    milestone_owner: str | None = None
+    milestone_due: dt.date | None = None
 
 
 # What a person is asked for on a terminal, in order: (field, question).
@@ -80,6 +83,9 @@ def register(subparsers: Subparsers) -> None:
         type=iso_date,
         help="the day the handoff is opened (default: today)",
     )
+    parser.add_argument("--milestone-title", help="the receiving owner's first task")
+    parser.add_argument("--milestone-owner", metavar="@HANDLE", help="its owner (default: the receiving owner)")
+    parser.add_argument("--milestone-due", type=iso_date, help="its due date")
     parser.add_argument("--no-input", action="store_true", help="never prompt, even on a terminal")
     add_root_argument(parser)
     parser.set_defaults(run=run)
@@ -189,9 +195,9 @@ def front_matter(o: NewOptions) -> str:
     lines += [
         f"kickoff: {kickoff}",
         "first_milestone:",
-        f"  title: {_q('<first task of the receiving owner>')}",
-        f"  owner: {_q(o.receiving_owner or '<@receiving-owner>')}",
-        f"  due: {_q('<YYYY-MM-DD>')}",
+        f"  title: {_q(o.milestone_title or '<first task of the receiving owner>')}",
+        f"  owner: {_q(o.milestone_owner or o.receiving_owner or '<@receiving-owner>')}",
+        f"  due: {o.milestone_due.isoformat() if o.milestone_due else _q('<YYYY-MM-DD>')}",
         "status: proposed",
     ]
     return "\n".join(lines) + "\n"

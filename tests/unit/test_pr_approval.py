@@ -1,0 +1,128 @@
+"""The joint-approval decision as pure functions (the acceptance tests drive it over HTTP)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handoffs.config import Config, load_config
+from handoffs.model import FrontMatter
+from handoffs.pr.approval import HandoffChange, Review, State, decide, latest_reviews, requirements, roster
+from handoffs.pr.documents import parse_text, scope_changes
+from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo
+
+HEAD = "h" * 40
+PATH = "handoffs/northwind-health/2026-11-23-implementation.md"
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    return load_config(make_repo(tmp_path_factory.mktemp("cfg") / "repo", git_init=False))
+
+
+def front(config: Config, text: str = FRONT_MATTER) -> FrontMatter:
+    doc = parse_text(handoff_text(text), PATH, config)
+    assert doc is not None
+    assert doc.front is not None
+    return doc.front
+
+
+def new_handoff(config: Config, text: str = FRONT_MATTER) -> HandoffChange:
+    return HandoffChange(PATH, None, front(config, text), True, ())
+
+
+def judge(config: Config, change: HandoffChange, reviews: list[Review], author: str = "bot") -> State:
+    needed, problems = requirements([change], config, author)
+    return decide(needed, problems, reviews, author=author, head_sha=HEAD, people=roster(config)).state
+
+
+def test_latest_review_wins_and_comments_are_ignored() -> None:
+    reviews = [Review("Raj-Impl", "APPROVED", HEAD), Review("raj-impl", "COMMENTED", HEAD)]
+    assert latest_reviews(reviews)["@raj-impl"].state == "APPROVED"
+    reviews.append(Review("raj-impl", "DISMISSED", HEAD))
+    assert latest_reviews(reviews)["@raj-impl"].state == "DISMISSED"
+
+
+def test_handles_compare_case_insensitively(config: Config) -> None:
+    reviews = [Review("Dana-Sales", "APPROVED", HEAD), Review("RAJ-IMPL", "APPROVED", HEAD)]
+    assert judge(config, new_handoff(config), reviews) is State.SUCCESS
+
+
+def test_a_dismissed_approval_does_not_count(config: Config) -> None:
+    reviews = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
+    reviews.append(Review("raj-impl", "DISMISSED", HEAD))
+    assert judge(config, new_handoff(config), reviews) is State.PENDING
+
+
+def test_changes_requested_by_a_category_reviewer_blocks(config: Config) -> None:
+    pricing = next(c for c in config.categories if c.name == "pricing")
+    change = HandoffChange(PATH, None, front(config), True, (pricing,))
+    reviews = [
+        Review("dana-sales", "APPROVED", HEAD),
+        Review("raj-impl", "APPROVED", HEAD),
+        Review("frank-finance", "CHANGES_REQUESTED", HEAD),
+    ]
+    assert judge(config, change, reviews) is State.FAILURE
+
+
+def test_unreadable_front_matter_in_the_pr_fails(config: Config) -> None:
+    change = HandoffChange(PATH, front(config), None, False, ())
+    reviews = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
+    assert judge(config, change, reviews) is State.FAILURE
+
+
+def test_a_removed_handoff_needs_its_owners(config: Config) -> None:
+    change = HandoffChange(PATH, front(config), None, True, ())
+    assert judge(config, change, [Review("dana-sales", "APPROVED", HEAD)]) is State.PENDING
+    both = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
+    assert judge(config, change, both) is State.SUCCESS
+
+
+def test_the_same_owner_twice_is_one_requirement(config: Config) -> None:
+    change = HandoffChange(PATH, front(config), front(config), True, ())
+    needed, problems = requirements([change], config, "bot")
+    assert [r.role for r in needed] == ["sales owner @dana-sales", "receiving owner @raj-impl"]
+    assert problems == []
+
+
+def test_no_handoff_changes_is_success(config: Config) -> None:
+    decision = decide([], [], [], author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.SUCCESS
+
+
+def test_the_pending_description_fits_a_commit_status(config: Config) -> None:
+    categories = config.categories
+    change = HandoffChange(PATH, None, front(config), True, categories)
+    needed, problems = requirements([change], config, "bot")
+    decision = decide(needed, problems, [], author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.PENDING
+    assert len(decision.description) <= 140
+
+
+def test_scope_change_compares_only_the_scope_sections(config: Config) -> None:
+    base = parse_text(handoff_text(), PATH, config)
+    goal = parse_text(handoff_text(FRONT_MATTER, BODY.replace("Cut the time", "Reduce the time")), PATH, config)
+    terms = parse_text(handoff_text(FRONT_MATTER, BODY.replace("15% discount", "20% discount")), PATH, config)
+    spaced = parse_text(
+        handoff_text(FRONT_MATTER, BODY.replace("## Exclusions\n", "## Exclusions\n\n\n")), PATH, config
+    )
+    assert scope_changes(base, goal) == ()
+    assert scope_changes(base, terms) == ("Custom terms",)
+    assert scope_changes(base, spaced) == ()
+    assert scope_changes(None, terms) == ()
+
+
+def test_process_files_are_the_admin_teams() -> None:
+    from handoffs.pr.approval import process_files
+
+    paths = ["handoffs/a/2026-11-23-onboarding.md", "schema/teams.yaml", ".github/workflows/x.yml", "mkdocs.yml"]
+    assert process_files(paths) == ["schema/teams.yaml", ".github/workflows/x.yml", "mkdocs.yml"]
+    assert process_files(["toolsmith.md", "docs/x.md"]) == []
+
+
+def test_a_process_change_alone_needs_the_admin_team(config: Config) -> None:
+    needed, problems = requirements([], config, "bot", ["schema/teams.yaml"])
+    assert [r.candidates for r in needed] == [frozenset({"@rita-revops"})]
+    decision = decide(needed, problems, [], author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.PENDING
+    approved = [Review("rita-revops", "APPROVED", HEAD)]
+    assert decide(needed, problems, approved, author="bot", head_sha=HEAD, people=roster(config)).satisfied

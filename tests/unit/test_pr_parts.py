@@ -1,0 +1,102 @@
+"""Small pure parts of the GitHub commands: retry policy, issue form, ruleset, CODEOWNERS, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handoffs.config import load_config
+from handoffs.errors import HandoffError, UsageError
+from handoffs.github import RetryPolicy, settings_from_env
+from handoffs.pr.brief import is_managed
+from handoffs.pr.codeowners import Owned, render
+from handoffs.pr.documents import parse_text
+from handoffs.pr.issue_form import parse_sections, read_form
+from handoffs.pr.ruleset import desired_ruleset, differences
+from tests.factories import make_repo
+
+
+def test_backoff_doubles_and_is_capped_and_retry_after_wins() -> None:
+    policy = RetryPolicy(attempts=5, base_delay=1.0, max_delay=5.0)
+    assert [policy.delay(n, None) for n in range(4)] == [1.0, 2.0, 4.0, 5.0]
+    assert policy.delay(0, 3.0) == 3.0
+    assert policy.delay(0, 600.0) == 5.0
+
+
+def test_retry_policy_from_the_environment() -> None:
+    assert RetryPolicy.from_env({"HANDOFF_GITHUB_BACKOFF": "0", "HANDOFF_GITHUB_ATTEMPTS": "2"}).attempts == 2
+    with pytest.raises(UsageError):
+        RetryPolicy.from_env({"HANDOFF_GITHUB_BACKOFF": "soon"})
+
+
+def test_settings_flags_override_the_environment() -> None:
+    env = {"GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "a/b", "GITHUB_API_URL": "https://ghe.example/api/v3/"}
+    assert settings_from_env(environ=env).api_url == "https://ghe.example/api/v3"
+    assert settings_from_env(repository="c/d", environ=env).repository == "c/d"
+    with pytest.raises(UsageError, match="no GitHub token"):
+        settings_from_env(environ={"GITHUB_REPOSITORY": "a/b"})
+    with pytest.raises(UsageError, match="no repository"):
+        settings_from_env(environ={"GITHUB_TOKEN": "t"})
+
+
+def test_issue_form_sections_and_no_response() -> None:
+    body = "### Customer\n\nAcme\n\n### CRM deal URL\n\n_No response_\n\n### Customer goal\n\nLine one\nLine two\n"
+    assert parse_sections(body) == [("Customer", "Acme"), ("CRM deal URL", ""), ("Customer goal", "Line one\nLine two")]
+
+
+def test_issue_form_converts_dates_and_handles() -> None:
+    body = (
+        "### Customer\n\nAcme\n\n### Handoff type\n\nonboarding\n\n"
+        "### Sales owner\n\ndana\n\n### Target kickoff date\n\n2026-12-01\n"
+    )
+    answers = read_form(body)
+    assert answers.front["sales_owner"] == "@dana"
+    assert answers.front["kickoff"] == dt.date(2026, 12, 1)
+
+
+def test_a_body_that_is_not_the_form_is_refused() -> None:
+    with pytest.raises(HandoffError, match="not a filled-in"):
+        read_form("Please hand this over to Raj, thanks!")
+
+
+def test_ruleset_differences_ignore_extras_and_order() -> None:
+    desired = desired_ruleset("main")
+    current: dict[str, Any] = {**desired, "id": 7, "source": "acme/handoffs"}
+    current["rules"] = list(reversed(desired["rules"]))
+    assert differences(desired, current) == []
+    weaker = {**current, "rules": [r for r in current["rules"] if r["type"] != "deletion"]}
+    assert differences(desired, weaker) == ["rule deletion is missing"]
+    assert differences(desired, {**current, "enforcement": "evaluate"}) == ["enforcement is 'evaluate', wants 'active'"]
+
+
+def test_codeowners_escapes_paths_and_deduplicates_owners() -> None:
+    text = render([Owned("handoffs/a b/x.md", ("@x", "@x"))], ["@rev"], "revenue-operations")
+    assert "/handoffs/a\\ b/x.md @x\n" in text
+    assert "/schema/ @rev" in text
+
+
+def test_managed_labels() -> None:
+    assert is_managed("custom-terms:legal")
+    assert is_managed("blocked")
+    assert not is_managed("bug")
+
+
+def test_a_path_escaping_the_repository_is_refused(tmp_path: Path) -> None:
+    config = load_config(make_repo(tmp_path / "repo", git_init=False))
+    with pytest.raises(HandoffError, match="not a path inside the repository"):
+        parse_text("---\n---\n", "handoffs/../../escape.md", config)
+    assert not (tmp_path / "escape.md").exists()
+
+
+def test_an_overlong_brief_is_cut_to_fit_one_comment() -> None:
+    from handoffs.pr.brief import MARKER, MAX_COMMENT, fit_comment
+
+    text = MARKER + "\n" + "x\n" * 40_000
+    fitted = fit_comment(text)
+    assert len(fitted) <= MAX_COMMENT
+    assert fitted.startswith(MARKER)
+    assert "job summary" in fitted
+    assert fit_comment("short\n") == "short\n"

@@ -1,0 +1,70 @@
+"""A handoff read from text (a git blob, an API response) as data, with the project's model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from handoffs.config import Category, Config
+from handoffs.document.handoff import Handoff, load_handoff
+from handoffs.errors import HandoffError
+from handoffs.git import BaseTree
+from handoffs.rules.context import RuleContext
+from handoffs.rules.sink import FindingSink
+from handoffs.rules.terms import find_term_hits
+
+# Changing any of these on a handoff that is already approved is a scope change (SPEC §5).
+SCOPE_SECTIONS = ("Promised scope", "Exclusions", "Success criteria", "Custom terms")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of one handoff file: its document, or ``None`` where it does not exist."""
+
+    path: str  # repository-relative, e.g. handoffs/acme/2026-11-23-onboarding.md
+    doc: Handoff | None
+
+
+def parse_text(text: str, path: str, config: Config) -> Handoff | None:
+    """Parse ``text`` as the handoff at repository path ``path``; it is never executed or trusted.
+
+    The document model reads files, so the text goes to a private temporary
+    directory at the same relative path (the handoff id depends on it).
+    """
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise HandoffError(f"{path}: not a path inside the repository")
+    with tempfile.TemporaryDirectory(prefix="handoff-pr-") as tmp:
+        root = Path(tmp)
+        target = root.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        sink = FindingSink(path, config.severity_of)
+        return load_handoff(target, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
+
+
+def flagged_categories(doc: Handoff | None, config: Config, today: dt.date) -> tuple[Category, ...]:
+    """The custom-term categories the document's language hits, in configuration order."""
+    if doc is None:
+        return ()
+    ctx = RuleContext(config, today, lambda: BaseTree(config.rules.base_branch, None, "not needed"))
+    hit = {h.category.name for h in find_term_hits(doc, ctx)}
+    return tuple(c for c in config.categories if c.name in hit)
+
+
+def section_text(doc: Handoff, name: str) -> str | None:
+    """A section's content, whitespace-normalised per line (``None`` if the section is absent)."""
+    section = doc.body.section(name)
+    if section is None:
+        return None
+    lines = doc.source.lines[section.start - 1 : section.end]
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def scope_changes(base: Handoff | None, head: Handoff | None) -> tuple[str, ...]:
+    """Which scope sections of an already-approved handoff (one on base) the head changes."""
+    if base is None or head is None:
+        return ()
+    return tuple(name for name in SCOPE_SECTIONS if section_text(base, name) != section_text(head, name))
