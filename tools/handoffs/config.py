@@ -140,6 +140,14 @@ class RulesFile(_Strict):
     secrets: list[SecretPattern] = []
     severity: dict[str, Literal["error", "warning", "flag", "off"]] = {}
 
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _unquoted_off(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `off` as false; `HO500: off` means the rule is off.
+        if isinstance(value, dict):
+            return {code: "off" if level is False else level for code, level in value.items()}
+        return value
+
     @field_validator("timeframe_patterns")
     @classmethod
     def _valid(cls, patterns: list[str]) -> list[str]:
@@ -315,7 +323,8 @@ def _config_error(
     model: type[BaseModel],
     prefix: tuple[str | int, ...] = (),
 ) -> ConfigError:
-    error = exc.errors()[0]
+    # A misspelt key also makes the right one "missing": name the misspelling, with its hint.
+    error = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     loc = (*prefix, *error["loc"])
     where = ".".join(str(part) for part in loc) or "(top level)"
     message = f"{where}: {_explain(error, model)}"

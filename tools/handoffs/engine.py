@@ -57,7 +57,12 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
-    return list(dict.fromkeys(found))
+    # The same file named twice (`handoffs/` and `handoffs/acme/…md`, relative and
+    # absolute) is checked once, under the first name it was given.
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.abspath(path), path)  # noqa: PTH100 - no file-system call per file
+    return list(unique.values())
 
 
 def _hidden(path: Path, top: Path) -> bool:

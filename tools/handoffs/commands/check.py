@@ -10,8 +10,10 @@ from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.config import load_config
-from handoffs.engine import Job, check_files, discover
+from handoffs.engine import INTERNAL_ERROR_CODE, Job, check_files, discover
 from handoffs.reporters import REPORTERS
+
+EXIT_INTERNAL = 2
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class CheckOptions:
     base: str | None
     today: dt.date
     output: Path | None
+    events: Path | None = None
 
 
 def register(subparsers: Subparsers) -> None:
@@ -40,6 +43,9 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--today", type=iso_date, help="check as if today were this date (YYYY-MM-DD)")
     parser.add_argument("--output", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--events", type=Path, metavar="FILE", help="append one `check` event per file to this JSON Lines log"
+    )
     add_root_argument(parser)
     parser.set_defaults(run=run)
 
@@ -54,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         base=args.base,
         today=today(args.today),
         output=args.output,
+        events=args.events,
     )
     return execute(options)
 
@@ -68,4 +75,10 @@ def execute(options: CheckOptions) -> int:
     if options.output is not None:
         with options.output.open("w", encoding="utf-8") as handle:
             render(result, handle)
+    if options.events is not None:
+        from handoffs.metrics.events import record_checks
+
+        record_checks(options.events, options.root, result.files)
+    if any(f.code == INTERNAL_ERROR_CODE for f in result.findings):
+        return EXIT_INTERNAL  # a bug in the checker, not in the handoffs: exit 2, as documented
     return 1 if result.has_errors else 0

@@ -31,20 +31,28 @@ def explain_validation_errors(
     """Yield ``(code, line, message)`` for each error, once per location."""
     seen: set[Loc] = set()
     for error in exc.errors():
-        loc = _clean_loc(error["loc"])
+        loc = _clean_loc(error["loc"], doc.data, error["type"])
         if loc in seen:
             continue  # a union reports one failure per alternative; one message is enough
         seen.add(loc)
         yield _explain(error, loc, doc, closing_line)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's union/function tags from a location: ``('deal', 'int', ...)``."""
-    return tuple(
-        p
-        for p in loc
-        if isinstance(p, int) or not (p in ("int", "float", "str", "date") or "[" in p or "function" in p)
-    )
+def _clean_loc(loc: tuple[Any, ...], data: Any, kind: str) -> Loc:
+    """The keys of ``loc`` that are in the document: pydantic also names union members
+    and validators (``('deal', 'amount', 'int')``), and those are not keys.  Walking the
+    data, not matching names, keeps a real key called ``date`` or ``int``."""
+    cleaned: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        in_mapping = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_list:
+            node = node[part]
+        elif not (kind == "missing" and index == len(loc) - 1):
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
 
 
 def _name(loc: Loc) -> str:

@@ -84,5 +84,15 @@ def for_matching(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_ZERO_WIDTH_TABLE)).casefold()
 
 
+def as_written(line: str, start: int, end: int, matched: str) -> str:
+    """The matched words as the author wrote them (``Net 45``), not in matching form (``net 45``).
+
+    Matching happens on a normalised copy of the line; where the copy lines up with the
+    original character for character, the original span is shown, else the match itself.
+    """
+    original = line[start:end]
+    return original if for_matching(original) == matched else matched
+
+
 def strip_zero_width(text: str) -> str:
     return text.translate(_ZERO_WIDTH_TABLE)

@@ -218,7 +218,10 @@ class _Builder:
         if match := _DATE.match(text):
             return self._date(text, match, event)
         if _DATETIME.match(text):
-            return _parse_datetime(text)
+            value = _parse_datetime(text)
+            if isinstance(value, str):  # PyYAML (and so the site) would fail on it
+                self._problem("date", f"`{text}` is not a real date and time", event)
+            return value
         return text
 
     def _float(self, text: str, event: yaml.Event) -> Any:

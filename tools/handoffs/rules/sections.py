@@ -9,7 +9,7 @@ from collections import Counter
 from handoffs.document.body import Item, Row, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import OpenTag, open_tags, placeholders_in_angles, source_of, strip_tags
-from handoffs.document.source import for_matching
+from handoffs.document.source import as_written, for_matching
 from handoffs.findings import OpenItem
 from handoffs.matching import Pattern, bounded
 from handoffs.rules.context import RuleContext
@@ -74,7 +74,10 @@ def _check_placeholders(
         if number not in candidates:
             continue
         text = doc.matching_lines[number - 1]
-        hits = [(m.start() + 1, m.group(0)) for m in bounded(pattern.finditer(text), text)]
+        hits = [
+            (m.start() + 1, as_written(line, m.start(), m.end(), m.group(0)))
+            for m in bounded(pattern.finditer(text), text)
+        ]
         if angles and "<" in line:
             hits += placeholders_in_angles(line)
         for column, text in sorted(hits):

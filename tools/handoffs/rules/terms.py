@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from handoffs.config import Category
 from handoffs.document.body import section_key
 from handoffs.document.handoff import Handoff
+from handoffs.document.source import as_written
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
@@ -34,7 +35,8 @@ def find_term_hits(doc: Handoff, ctx: RuleContext) -> list[TermHit]:
         for category in ctx.config.categories:
             match = category.pattern.search(text)
             if match:
-                hits.append(TermHit(number, match.start() + 1, category, match.group(0), current))
+                written = as_written(doc.source.lines[number - 1], match.start(), match.end(), match.group(0))
+                hits.append(TermHit(number, match.start() + 1, category, written, current))
     return hits
 
 

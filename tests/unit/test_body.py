@@ -1,0 +1,153 @@
+"""The body as CommonMark sees it: sections, items, sub-items, rows, code, HTML, lines as written."""
+
+from __future__ import annotations
+
+from handoffs.document.body import Body, Item, Row, parse_body, section_key
+
+# Line numbers below are file lines: the body starts on line 10 of its file.
+BODY = """\
+## Goal
+
+Para one
+wrapped.
+
+## Promised scope ##
+
+- first promise
+  wrapped onto a second line (source:
+  order form §2)
+  - sub one
+  - sub two
+    - sub-sub
+- second promise
+
+1. numbered one
+2. numbered two
+
+## Stakeholders
+
+| Name | Role |
+|---|---|
+| Ana | economic buyer |
+| Ben | champion |
+
+```markdown
+## Fenced heading
+```
+
+Open Risks
+----------
+
+text with <b>bold</b> and a <customer goal>
+
+<div>
+block
+</div>
+
+<!-- a comment
+## Commented heading -->
+
+# Title
+
+## Custom terms
+
+None.
+"""
+
+
+def _parse(text: str = BODY, first_line: int = 10) -> Body:
+    return parse_body(text, first_line, first_line + text.count("\n"))
+
+
+def _titles(body: Body) -> list[tuple[str, int]]:
+    return [(s.title, s.line) for s in body.sections]
+
+
+def test_only_top_level_h2_headings_start_sections() -> None:
+    body = _parse()
+    assert _titles(body) == [
+        ("Goal", 10),
+        ("Promised scope", 15),
+        ("Stakeholders", 28),
+        ("Open Risks", 39),  # setext, with its underline on line 40
+        ("Custom terms", 53),
+    ]
+    assert body.section("Fenced heading") is None
+    assert body.section("Commented heading") is None
+
+
+def test_section_spans_end_before_the_next_h1_or_h2() -> None:
+    body = _parse()
+    goal, scope, stakeholders, risks, custom = body.sections
+    assert (goal.start, goal.end) == (11, 14)
+    assert (scope.start, scope.end) == (16, 27)
+    assert (stakeholders.end, risks.start, risks.end) == (38, 41, 50)  # `# Title` on 51 ends it
+    assert custom.end == 56  # the last line of the file
+
+
+def test_items_keep_wrapped_lines_and_own_their_sub_items() -> None:
+    scope = _parse().section("promised scope")
+    assert scope is not None
+    first, second, one, two = scope.items
+    assert (first.line, first.end_line) == (17, 22)
+    assert first.text == "first promise wrapped onto a second line (source: order form §2)"
+    assert [(c.line, c.text) for c in first.children] == [(20, "sub one"), (21, "sub two")]
+    assert first.children[1].children == (Item(22, 22, "sub-sub", ()),)
+    assert first.full_text == "first promise wrapped onto a second line (source: order form §2) sub one sub two sub-sub"
+    assert (second.line, second.text) == (23, "second promise")
+    assert [(i.line, i.text) for i in (one, two)] == [(25, "numbered one"), (26, "numbered two")]
+    assert scope.entries == scope.items
+
+
+def test_table_rows_are_entries_and_the_header_is_not() -> None:
+    stakeholders = _parse().section("Stakeholders")
+    assert stakeholders is not None
+    assert stakeholders.items == ()
+    assert stakeholders.rows == (Row(32, ("Ana", "economic buyer")), Row(33, ("Ben", "champion")))
+    assert stakeholders.entries == stakeholders.rows
+    assert stakeholders.rows[0].text == "Ana | economic buyer"
+
+
+def test_paragraphs_join_wrapped_lines() -> None:
+    goal = _parse().section("Goal")
+    assert goal is not None
+    assert [(p.line, p.text) for p in goal.paragraphs] == [(12, "Para one wrapped.")]
+
+
+def test_code_comment_and_html_lines_are_known() -> None:
+    body = _parse()
+    assert body.code_lines == frozenset({35, 36, 37})
+    assert body.comment_lines == frozenset({48, 49})
+    assert [(h.line, h.html) for h in body.html] == [
+        (42, "<b>"),
+        (42, "</b>"),
+        (42, "<customer goal>"),
+        (44, "<div>\nblock\n</div>"),
+    ]
+
+
+def test_none_is_recognised_as_a_paragraph_or_a_single_item() -> None:
+    assert _parse("## Custom terms\n\nNone.\n").sections[0].is_none()
+    assert _parse("## Custom terms\n\n- none\n").sections[0].is_none()
+    assert not _parse("## Custom terms\n\nNone.\n\n- 10% off (source: x)\n").sections[0].is_none()
+    assert not _parse("## Custom terms\n\nNone of the usual.\n").sections[0].is_none()
+
+
+def test_empty_sections_have_no_content_but_a_comment_is_not_content() -> None:
+    body = _parse("## Empty\n\n## Comment only\n\n<!-- later -->\n\n## Code\n\n```\nx\n```\n")
+    assert [(s.title, s.has_content) for s in body.sections] == [
+        ("Empty", False),
+        ("Comment only", False),
+        ("Code", True),
+    ]
+
+
+def test_heading_variants_share_one_key() -> None:
+    body = _parse("##   CUSTOMER   GOAL   ##   \n\ntext\n\n## Customer goal:\n\nx\n")
+    assert {s.key for s in body.sections} == {"customer goal"}
+    assert section_key(" Cus\u200btomer  Goal ") == "customer goal"
+
+
+def test_list_items_inside_a_quote_are_not_section_items() -> None:
+    scope = _parse("## Promised scope\n\n> - quoted\n\n- real (source: x)\n").sections[0]
+    assert [i.text for i in scope.items] == ["real (source: x)"]

@@ -1,0 +1,158 @@
+"""The strict YAML reader: no silent YAML 1.1 surprises, no aliases, no tags, no duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from handoffs.document.yamlsafe import Scalar, load
+
+
+def _problems(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    return [(p.kind, p.line) for p in load(text, first_line=first_line).problems]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("NO", False),  # read as YAML 1.1 says; the model then refuses a yes/no where text is expected
+        ("yes", True),
+        ("Off", False),
+        ("~", None),
+        ("", None),
+        ("12", 12),
+        ("-3", -3),
+        ("0", 0),
+        ("1.5", 1.5),
+        ("1e3", "1e3"),  # YAML 1.1 floats need a signed exponent: this is text
+        ("2026-12-01", dt.date(2026, 12, 1)),
+        ("2026-12-01 10:00:00", dt.datetime(2026, 12, 1, 10, 0)),
+        ("006Hs00001NWHEAL", "006Hs00001NWHEAL"),
+        ("0o17", "0o17"),  # YAML 1.2 octal is text to YAML 1.1 readers, the site included
+        ('"NO"', "NO"),
+        ("'0123'", "0123"),
+        ('"2026-12-01"', "2026-12-01"),
+    ],
+)
+def test_plain_scalars_resolve_as_yaml_1_1_would_without_problems(written: str, value: object) -> None:
+    doc = load(f"key: {written}\n")
+    assert doc.problems == []
+    assert doc.data == {"key": value}
+    assert type(doc.data["key"]) is type(value)
+
+
+@pytest.mark.parametrize("written", ["0123", "1:30", "190:20:30", "0x1F", "1_000", "0b101", "1:30.5"])
+def test_surprising_numbers_are_refused_and_kept_as_written(written: str) -> None:
+    doc = load(f"id: {written}\n", first_line=5)
+    assert [(p.kind, p.line) for p in doc.problems] == [("number", 5)]
+    assert f"`{written}`" in doc.problems[0].message
+    assert doc.data == {"id": written}
+
+
+def test_quoted_surprises_are_plain_text() -> None:
+    assert load('id: "0123"\nt: "1:30"\n').problems == []
+
+
+@pytest.mark.parametrize(("written", "text"), [(".inf", "inf"), ("-.INF", "-inf"), (".NaN", "nan"), ("+.inf", "inf")])
+def test_special_floats_are_read_not_crashed_on(written: str, text: str) -> None:
+    doc = load(f"amount: {written}\n")
+    assert doc.problems == []
+    assert isinstance(doc.data["amount"], float)
+    assert str(doc.data["amount"]) == text
+
+
+def test_impossible_date_is_a_date_problem_on_its_line() -> None:
+    doc = load("title: x\nkickoff: 2026-02-30\n", first_line=2)
+    assert [(p.kind, p.line) for p in doc.problems] == [("date", 3)]
+    assert doc.problems[0].message == "`2026-02-30` is not a real date"
+    assert doc.data["kickoff"] == "2026-02-30"
+
+
+def test_duplicate_keys_are_refused_and_the_first_value_kept() -> None:
+    doc = load("status: proposed\ntitle: x\nstatus: completed\n")
+    assert [(p.kind, p.line) for p in doc.problems] == [("duplicate", 3)]
+    assert "`status` appears twice" in doc.problems[0].message
+    assert doc.data == {"status": "proposed", "title": "x"}
+
+
+def test_duplicate_keys_in_nested_mappings_are_found_too() -> None:
+    assert _problems("to:\n  owner: '@a'\n  owner: '@b'\n") == [("duplicate", 3)]
+
+
+def test_anchors_and_aliases_are_refused_never_expanded() -> None:
+    doc = load("owner: &who '@raj'\nmilestone:\n  owner: *who\n")
+    assert [(p.kind, p.line) for p in doc.problems] == [("alias", 1), ("alias", 3)]
+    assert doc.data == {"owner": "@raj", "milestone": {"owner": None}}
+
+
+def test_alias_bomb_builds_nothing_big() -> None:
+    levels = ["a: &a [" + ", ".join(["lol"] * 9) + "]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    doc = load("\n".join(levels) + "\n")
+    # Each alias stands for None: nine levels of nine, never 9**9 strings.
+    assert doc.data["i"] == [None] * 9
+    assert len([p for p in doc.problems if p.kind == "alias"]) == 9 + 8 * 9
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("x: !!python/object/apply:os.system ['id']\n", "!!python/object/apply:os.system"),
+        ("x: !!str 5\n", "!!str"),
+        ("x: !!binary aGVsbG8=\n", "!!binary"),
+        ("x: !custom value\n", "!custom"),
+        ("x: !!map {a: 1}\n", "!!map"),
+    ],
+)
+def test_every_explicit_tag_is_refused(text: str, tag: str) -> None:
+    doc = load(text, first_line=4)
+    assert [(p.kind, p.line) for p in doc.problems] == [("tag", 4)]
+    assert f"`{tag}`" in doc.problems[0].message
+
+
+def test_complex_and_aliased_keys_are_refused() -> None:
+    assert _problems("? [a, b]\n: 1\nok: 2\n") == [("key", 1)]
+    assert load("? [a, b]\n: 1\nok: 2\n").data == {"ok": 2}
+    assert _problems("*x : 1\n") == [("alias", 1)]
+
+
+def test_syntax_error_reports_the_file_line() -> None:
+    doc = load("title: x\ncustomer: Blue: Harbor\n", first_line=2)
+    assert doc.data is None
+    assert [(p.kind, p.line) for p in doc.problems] == [("syntax", 3)]
+    assert doc.problems[0].message.startswith("YAML cannot be read: ")
+
+
+def test_a_second_document_is_refused() -> None:
+    assert _problems("a: 1\n---\nb: 2\n") == [("syntax", 2)]
+
+
+def test_empty_text_is_nothing_and_no_problem() -> None:
+    doc = load("")
+    assert (doc.data, doc.problems) == (None, [])
+
+
+def test_line_numbers_of_every_location_are_file_lines() -> None:
+    doc = load("title: x\nto:\n  owner: '@a'\nrepeats:\n  - date: 2026-01-02\n    note: n\n", first_line=2)
+    assert doc.lines[("title",)] == 2
+    assert doc.lines[("to", "owner")] == 4
+    assert doc.lines[("repeats", 0)] == 6
+    assert doc.lines[("repeats", 0, "note")] == 7
+    assert doc.line_of(("to", "owner", "deeper")) == 4  # falls back to the nearest parent
+    assert doc.line_of(("missing",)) == 2
+
+
+def test_how_each_scalar_was_written_is_recorded() -> None:
+    doc = load("a: NO\nb: 'NO'\nc: |\n  text\n")
+    assert doc.scalars[("a",)] == Scalar("NO", plain=True)
+    assert doc.scalars[("b",)] == Scalar("NO", plain=False)
+    assert doc.scalars[("c",)] == Scalar("text\n", plain=False)
+
+
+@pytest.mark.parametrize("written", ["2026-13-01T00:00:00Z", "2026-12-01T25:00:00"])
+def test_impossible_date_times_are_refused_not_kept_as_text(written: str) -> None:
+    """PyYAML, and so the site, would fail on these; the checker must not pass them."""
+    doc = load(f"due: {written}\n")
+    assert [(p.kind, p.line) for p in doc.problems] == [("date", 1)]
