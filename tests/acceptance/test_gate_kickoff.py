@@ -1,0 +1,100 @@
+"""`handoff gate kickoff`: every blocking reason, and agreement with the HO406 status rule."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+from tests.factories import BODY, FRONT_MATTER, commit_all, git, handoff_text, make_repo, write_handoff
+
+HID = "northwind-health/2026-11-23-implementation"
+OPEN_ITEM = "- Renewal date unknown (open: @dana-sales by 2026-12-20)\n"
+
+
+def _approve(repo: Path, text: str) -> Path:
+    path = write_handoff(repo, HID, text)
+    commit_all(repo, "approved handoff")
+    return path
+
+
+def _gate(run_cli: Callable[..., CliResult], *extra: str | Path) -> CliResult:
+    return run_cli("gate", "kickoff", HID, *extra)
+
+
+def _ho406(run_cli: Callable[..., CliResult], path: Path) -> bool:
+    """Does `check` refuse `status: kicked-off` on this file (its text otherwise unchanged)?"""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: proposed", "status: kicked-off"), encoding="utf-8")
+    report = json.loads(run_cli("check", "--format", "json", path).out)
+    path.write_text(text, encoding="utf-8")
+    return any(f["code"] == "HO406" for f in report["findings"])
+
+
+def test_an_approved_clean_handoff_passes(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    path = _approve(repo, handoff_text())
+    result = _gate(run_cli)
+    assert result.exit_code == 0, result.out
+    assert "PASSED" in result.out
+    assert "custom terms (pricing): reviewed" in result.out
+    assert _ho406(run_cli, path) is False
+
+
+def test_unapproved_handoff_is_blocked(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    (repo / "README.md").write_text("x", encoding="utf-8")
+    commit_all(repo, "start")
+    git(repo, "checkout", "-q", "-b", "pr")
+    path = _approve(repo, handoff_text())  # committed on the PR branch only
+    result = _gate(run_cli)
+    assert result.exit_code == 1
+    assert "it was never approved (it is not on main)" in result.out
+    assert "custom terms (pricing) have not been approved by their category reviewers" in result.out
+    assert _ho406(run_cli, path) is True
+
+
+def test_errors_block_with_their_lines(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    path = _approve(repo, handoff_text(body=BODY.replace("- Sandbox access", "- TBD sandbox access")))
+    result = _gate(run_cli)
+    assert result.exit_code == 1
+    assert "it still has errors: line" in result.out
+    assert "HO302" in result.out
+    assert _ho406(run_cli, path) is True
+
+
+def test_open_items_block(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    path = _approve(repo, handoff_text(body=BODY.replace("## Open risks\n\n", "## Open risks\n\n" + OPEN_ITEM)))
+    result = _gate(run_cli, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.out)
+    assert data["passed"] is False
+    assert data["blockers"] == [
+        "1 open item(s) are unresolved: line 61 (open: @dana-sales by 2026-12-20) Renewal date unknown"
+    ]
+    assert _ho406(run_cli, path) is True
+
+
+def test_invalid_front_matter_has_no_first_milestone(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    broken = FRONT_MATTER.replace("first_milestone:\n", "first_milestones:\n")
+    _approve(repo, handoff_text(broken))
+    result = _gate(run_cli)
+    assert result.exit_code == 1
+    assert "no readable first milestone" in result.out
+    assert "it still has errors" in result.out
+
+
+def test_outside_git_approval_cannot_be_verified(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    root = make_repo(tmp_path / "plain", git_init=False)
+    write_handoff(root, HID)
+    result = _gate(run_cli, "--root", root)
+    assert result.exit_code == 1
+    assert "approval cannot be verified" in result.out
+
+
+@pytest.mark.parametrize("handoff_id", ["nobody/2026-11-23-implementation"])
+def test_unknown_handoff(repo: Path, run_cli: Callable[..., CliResult], handoff_id: str) -> None:
+    result = run_cli("gate", "kickoff", handoff_id)
+    assert result.exit_code == 1
+    assert f"no handoff `{handoff_id}`" in result.err

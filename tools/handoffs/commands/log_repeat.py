@@ -1,0 +1,66 @@
+"""``handoff log-repeat``: record that a customer had to repeat context they had already given."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
+from handoffs.errors import HandoffError, UsageError
+
+
+@dataclass(frozen=True)
+class LogRepeatOptions:
+    root: Path
+    handoff_id: str
+    note: str
+    by: str
+    date: dt.date
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "log-repeat",
+        help="record a repeated-customer-context incident",
+        description="Append a `context_repeats` entry to a handoff's front matter, changing no other byte.",
+    )
+    parser.add_argument("handoff_id", metavar="ID", help="the handoff id, e.g. acme-corp/2026-11-23-implementation")
+    parser.add_argument("--note", required=True, help="what the customer had to explain again")
+    parser.add_argument("--by", required=True, help="who noticed it (@github-handle)")
+    parser.add_argument("--date", type=iso_date, help="when it happened (default: today)")
+    add_root_argument(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = LogRepeatOptions(
+        root=resolve_root(args.root),
+        handoff_id=args.handoff_id.removeprefix("handoffs/").removesuffix(".md"),
+        note=args.note,
+        by=args.by,
+        date=args.date or today(None),
+    )
+    return execute(options)
+
+
+def execute(options: LogRepeatOptions) -> int:
+    from pydantic import ValidationError
+
+    from handoffs.metrics.repeats import Entry, log_repeat
+    from handoffs.model import ContextRepeat
+
+    try:
+        ContextRepeat(date=options.date, note=options.note, reported_by=options.by)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"--{'by' if e['loc'][0] == 'reported_by' else e['loc'][0]}: {e['msg']}" for e in exc.errors()
+        )
+        raise UsageError(problems) from None
+    path = options.root / "handoffs" / f"{options.handoff_id}.md"
+    if not path.is_file():
+        raise HandoffError(f"no handoff `{options.handoff_id}` (looked for {path})")
+    outcome = log_repeat(path, Entry(options.date, options.note, options.by))
+    print(outcome.message)
+    return 0

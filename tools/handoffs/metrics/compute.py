@@ -1,0 +1,236 @@
+"""Every metric, as pure functions of handoff records and review data.
+
+A metric is a dict with at least ``value``; rates carry ``numerator`` and
+``denominator``; timings carry ``count``, ``target`` and ``within_target``; a figure
+that needs review data it does not have says ``unavailable`` with the reason and a
+``value`` of ``None``.  Definitions are in docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from handoffs.metrics.analysis import HandoffRecord, unique_repeats
+from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable
+
+METRIC_KEYS = (
+    "handoffs",
+    "completeness_rate",
+    "missing_promise_count",
+    "missing_exclusion_count",
+    "rework_count",
+    "kickoff_readiness_rate",
+    "repeated_context_incidents",
+    "first_milestone_completion_rate",
+    "acceptance_rate",
+    "median_hours_close_to_handoff",
+    "median_hours_handoff_to_approval",
+    "median_days_approval_to_kickoff",
+    "returns_by_reason",
+)
+ACCEPTANCE_TARGET = 0.9
+HANDOFF_TARGET_BUSINESS_DAYS = 1
+KICKOFF_TARGET_BUSINESS_DAYS = 10
+
+Metric = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Selection:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    team: str | None = None
+    type: str | None = None
+
+    def matches(self, record: HandoffRecord) -> bool:
+        if self.since is not None and record.opened_on < self.since:
+            return False
+        if self.until is not None and record.opened_on > self.until:
+            return False
+        if self.team is not None and self.team not in record.teams:
+            return False
+        return self.type is None or record.type == self.type
+
+
+def business_days(start: dt.date, end: dt.date) -> int:
+    """Weekdays after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+    if end < start:
+        return -business_days(end, start)
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + dt.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def rate(numerator: int, denominator: int, **extra: Any) -> Metric:
+    value = round(numerator / denominator, 4) if denominator else None
+    return {"value": value, "numerator": numerator, "denominator": denominator, **extra}
+
+
+def _timing(samples: Sequence[tuple[float, bool]], unit: str, target: str | None) -> Metric:
+    values = [s for s, _ in samples]
+    metric: Metric = {
+        "value": round(statistics.median(values), 2) if values else None,
+        "count": len(values),
+        "unit": unit,
+    }
+    if target is not None:
+        metric["target"] = target
+        metric["within_target"] = sum(1 for _, ok in samples if ok)
+    return metric
+
+
+def _hours(delta: dt.timedelta) -> float:
+    return delta.total_seconds() / 3600
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def completeness_rate(records: Sequence[HandoffRecord]) -> Metric:
+    return rate(sum(r.complete_at_first_review for r in records), len(records))
+
+
+def kickoff_readiness_rate(records: Sequence[HandoffRecord], today: dt.date) -> Metric:
+    due = [r for r in records if r.kickoff is not None and r.kickoff <= today]
+    ready = sum(
+        1
+        for r in due
+        if r.approved_at is not None
+        and r.kickoff is not None
+        and r.approved_at.date() < r.kickoff
+        and r.clean_at_approval
+    )
+    return rate(ready, len(due))
+
+
+def first_milestone_completion_rate(records: Sequence[HandoffRecord], today: dt.date) -> Metric:
+    decided = [
+        r for r in records if r.milestone_due is not None and (r.milestone_due < today or r.completed_at is not None)
+    ]
+    on_time = sum(
+        1
+        for r in decided
+        if r.completed_at is not None and r.milestone_due and r.completed_at.date() <= r.milestone_due
+    )
+    return rate(on_time, len(decided))
+
+
+def rework_count(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
+    scope_changes = sum(r.scope_changes for r in records)
+    if isinstance(reviews, Unavailable):
+        return {
+            "value": scope_changes,
+            "scope_changes": scope_changes,
+            "changes_requested": None,
+            "partial": True,
+            "unavailable": reviews.reason,
+        }
+    ids = {r.handoff_id for r in records}
+    requested = sum(1 for v in reviews.reviews if v.handoff_id in ids and v.state == "CHANGES_REQUESTED")
+    return {"value": scope_changes + requested, "scope_changes": scope_changes, "changes_requested": requested}
+
+
+def repeated_context_incidents(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
+    from_files = unique_repeats(rep for r in records for rep in r.repeats)
+    if isinstance(reviews, Unavailable):
+        return {
+            "value": len(from_files),
+            "from_files": len(from_files),
+            "from_issues": None,
+            "partial": True,
+            "unavailable": reviews.reason,
+        }
+    ids = {r.handoff_id for r in records}
+    from_issues = [rep for rep in reviews.issue_repeats if rep.handoff_id in ids]
+    merged = unique_repeats([*from_files, *from_issues])
+    return {"value": len(merged), "from_files": len(from_files), "from_issues": len(unique_repeats(from_issues))}
+
+
+def acceptance_rate(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
+    approved = [r for r in records if r.approved_at is not None]
+    if isinstance(reviews, Unavailable):
+        return {
+            "value": None,
+            "numerator": None,
+            "denominator": len(approved),
+            "target": ACCEPTANCE_TARGET,
+            "unavailable": reviews.reason,
+        }
+    returned = {
+        v.handoff_id for v in reviews.reviews if v.state == "CHANGES_REQUESTED" and v.reason == "missing-context"
+    }
+    accepted = sum(1 for r in approved if r.handoff_id not in returned)
+    return rate(accepted, len(approved), target=ACCEPTANCE_TARGET)
+
+
+def returns_by_reason(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
+    if isinstance(reviews, Unavailable):
+        return {"value": None, "unavailable": reviews.reason}
+    ids = {r.handoff_id for r in records}
+    counts = Counter(v.reason for v in reviews.reviews if v.handoff_id in ids and v.state == "CHANGES_REQUESTED")
+    return {"value": {reason: counts.get(reason, 0) for reason in RETURN_REASONS}}
+
+
+def close_to_handoff(records: Sequence[HandoffRecord]) -> Metric:
+    samples = [
+        (
+            _hours(r.opened_at - _midnight(r.close_date)),
+            business_days(r.close_date, r.opened_at.date()) <= HANDOFF_TARGET_BUSINESS_DAYS,
+        )
+        for r in records
+        if r.close_date is not None and r.opened_at is not None
+    ]
+    return _timing(samples, "hours", f"<= {HANDOFF_TARGET_BUSINESS_DAYS} business day after close")
+
+
+def handoff_to_approval(records: Sequence[HandoffRecord]) -> Metric:
+    samples = [
+        (_hours(r.approved_at - r.opened_at), True)
+        for r in records
+        if r.approved_at is not None and r.opened_at is not None
+    ]
+    return _timing(samples, "hours", None)
+
+
+def approval_to_kickoff(records: Sequence[HandoffRecord]) -> Metric:
+    samples = [
+        (
+            float((r.kickoff - r.approved_at.date()).days),
+            0 <= business_days(r.approved_at.date(), r.kickoff) <= KICKOFF_TARGET_BUSINESS_DAYS,
+        )
+        for r in records
+        if r.approved_at is not None and r.kickoff is not None
+    ]
+    return _timing(samples, "days", f"<= {KICKOFF_TARGET_BUSINESS_DAYS} business days after approval")
+
+
+def compute_metrics(
+    records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable, today: dt.date
+) -> dict[str, Metric]:
+    """Every metric key, computed over ``records`` (already filtered to one selection)."""
+    calculators: dict[str, Callable[[], Metric]] = {
+        "handoffs": lambda: {"value": len(records)},
+        "completeness_rate": lambda: completeness_rate(records),
+        "missing_promise_count": lambda: {"value": sum(r.added_promises for r in records)},
+        "missing_exclusion_count": lambda: {"value": sum(r.added_exclusions for r in records)},
+        "rework_count": lambda: rework_count(records, reviews),
+        "kickoff_readiness_rate": lambda: kickoff_readiness_rate(records, today),
+        "repeated_context_incidents": lambda: repeated_context_incidents(records, reviews),
+        "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, today),
+        "acceptance_rate": lambda: acceptance_rate(records, reviews),
+        "median_hours_close_to_handoff": lambda: close_to_handoff(records),
+        "median_hours_handoff_to_approval": lambda: handoff_to_approval(records),
+        "median_days_approval_to_kickoff": lambda: approval_to_kickoff(records),
+        "returns_by_reason": lambda: returns_by_reason(records, reviews),
+    }
+    return {key: calculators[key]() for key in METRIC_KEYS}

@@ -1,0 +1,116 @@
+"""What one version of a handoff says, reduced to the facts the metrics need (cached per blob)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from handoffs.document import yamlsafe
+from handoffs.document.body import Body, parse_body
+from handoffs.document.frontmatter_split import SplitProblem, split
+from handoffs.document.handoff import Handoff
+from handoffs.document.source import decode
+from handoffs.model import FrontMatter
+
+SCOPE_SECTIONS = ("Promised scope", "Exclusions", "Success criteria", "Custom terms")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one version of a file says, in plain JSON-friendly values (cached per blob)."""
+
+    valid: bool  # the front matter was valid; the other front-matter fields are empty otherwise
+    type: str | None = None
+    teams: tuple[str, ...] = ()
+    kickoff: str | None = None  # ISO dates as text, so the cache stays plain JSON
+    close_date: str | None = None
+    milestone_due: str | None = None
+    status: str | None = None
+    repeats: tuple[tuple[str, str], ...] = ()  # (date, note)
+    scope: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section, normalised entries)
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.valid,
+            self.type,
+            list(self.teams),
+            self.kickoff,
+            self.close_date,
+            self.milestone_due,
+            self.status,
+            [list(r) for r in self.repeats],
+            [[name, list(texts)] for name, texts in self.scope],
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Facts:
+        valid, kind, teams, kickoff, close, due, status, repeats, scope = data
+        return cls(
+            valid=bool(valid),
+            type=kind,
+            teams=tuple(teams),
+            kickoff=kickoff,
+            close_date=close,
+            milestone_due=due,
+            status=status,
+            repeats=tuple((d, n) for d, n in repeats),
+            scope=tuple((name, tuple(texts)) for name, texts in scope),
+        )
+
+
+def read_facts(raw: bytes) -> Facts:
+    """Front matter and the four scope sections of one version, read as the checker reads them."""
+    source, _ = decode(raw)
+    if source is None:
+        return Facts(valid=False)
+    parts = split(source.lines)
+    if isinstance(parts, SplitProblem):  # as the checker does: the whole file is body
+        return facts_of(None, parse_body(source.text, 1, len(source.lines)))
+    body = parse_body(parts.body, parts.body_line, len(source.lines))
+    return facts_of(_front_matter(yamlsafe.load(parts.yaml, first_line=parts.yaml_line)), body)
+
+
+def facts_of_handoff(doc: Handoff) -> Facts:
+    """The same facts from a document the checker already loaded (no second parse)."""
+    front = doc.front if not doc.yaml.problems else None
+    return facts_of(front, doc.body)
+
+
+def facts_of(front: FrontMatter | None, body: Body) -> Facts:
+    scope: list[tuple[str, tuple[str, ...]]] = []
+    for name in SCOPE_SECTIONS:
+        section = body.section(name)
+        if section is not None:
+            texts = [i.full_text for i in section.items] or [r.text for r in section.rows]
+            texts += [p.text for p in section.paragraphs]
+            scope.append((name, tuple(normalise(t) for t in texts)))
+    if front is None:
+        return Facts(valid=False, scope=tuple(scope))
+    return Facts(
+        valid=True,
+        type=front.type,
+        teams=(front.from_.team, front.to.team),
+        kickoff=front.kickoff.isoformat(),
+        close_date=front.deal.close_date.isoformat() if front.deal and front.deal.close_date else None,
+        milestone_due=front.first_milestone.due.isoformat(),
+        status=front.status,
+        repeats=tuple((r.date.isoformat(), r.note) for r in front.context_repeats),
+        scope=tuple(scope),
+    )
+
+
+def _front_matter(doc: yamlsafe.YamlDocument) -> FrontMatter | None:
+    if not isinstance(doc.data, dict) or doc.problems:
+        return None
+    try:
+        return FrontMatter.model_validate(doc.data)
+    except ValidationError:
+        return None

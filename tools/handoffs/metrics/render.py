@@ -1,0 +1,101 @@
+"""Metrics as a table for people, JSON for scripts and CSV for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, TextIO
+
+from handoffs.metrics.compute import Metric
+
+LABELS = {
+    "handoffs": "Handoffs",
+    "completeness_rate": "Completeness at first review",
+    "missing_promise_count": "Promises added after approval",
+    "missing_exclusion_count": "Exclusions added after approval",
+    "rework_count": "Rework (scope changes + changes requested)",
+    "kickoff_readiness_rate": "Kickoff readiness",
+    "repeated_context_incidents": "Repeated-context incidents",
+    "first_milestone_completion_rate": "First milestone on time",
+    "acceptance_rate": "Acceptance (target 90 %)",
+    "median_hours_close_to_handoff": "Median close -> handoff",
+    "median_hours_handoff_to_approval": "Median handoff -> approval",
+    "median_days_approval_to_kickoff": "Median approval -> kickoff",
+    "returns_by_reason": "Returns by reason",
+}
+
+
+def describe(metric: Metric) -> str:
+    """One human cell: the value, then its counts, target and any caveat."""
+    value = metric.get("value")
+    parts: list[str] = []
+    if "denominator" in metric:
+        if value is None:
+            parts.append("unavailable" if "unavailable" in metric else "n/a (no cases)")
+        else:
+            parts.append(f"{value * 100:.1f} % ({metric['numerator']}/{metric['denominator']})")
+        if "target" in metric:
+            target = metric["target"]
+            verdict = "" if value is None else (" — meets" if value >= target else " — BELOW")
+            parts.append(f"target {target * 100:.0f} %{verdict}")
+    elif "unit" in metric:
+        parts.append("n/a (no cases)" if value is None else f"{value:g} {metric['unit']} (n={metric['count']})")
+        if "target" in metric:
+            parts.append(f"target {metric['target']}: {metric['within_target']}/{metric['count']} within")
+    elif isinstance(value, dict):
+        parts.append(", ".join(f"{k} {v}" for k, v in value.items()))
+    elif value is None:
+        parts.append("unavailable")
+    else:
+        parts.append(str(value))
+    for key in ("scope_changes", "changes_requested", "from_files", "from_issues"):
+        if key in metric and metric[key] is not None:
+            parts.append(f"{key.replace('_', ' ')} {metric[key]}")
+    if "unavailable" in metric:
+        parts.append(("partial: " if metric.get("partial") else "") + metric["unavailable"])
+    return "; ".join(parts)
+
+
+def render_table(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:
+    scope = ", ".join(f"{k} {v}" for k, v in header.items() if v is not None) or "all handoffs"
+    out.write(f"Handoff metrics ({scope})\n\n")
+    width = max(len(label) for label in LABELS.values())
+    for key, metric in metrics.items():
+        out.write(f"{LABELS[key]:<{width}}  {describe(metric)}\n")
+
+
+def render_json(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:
+    json.dump({"selection": header, "metrics": metrics}, out, indent=2, sort_keys=False)
+    out.write("\n")
+
+
+def render_csv(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:
+    del header  # the selection is the caller's; CSV rows stay uniform for spreadsheets
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["metric", "value", "numerator", "denominator", "count", "target", "within_target", "note"])
+    for key, metric in metrics.items():
+        value = metric.get("value")
+        if isinstance(value, dict):
+            value = ";".join(f"{k}={v}" for k, v in value.items())
+        writer.writerow(
+            [
+                key,
+                "" if value is None else value,
+                _blank(metric.get("numerator")),
+                _blank(metric.get("denominator")),
+                _blank(metric.get("count")),
+                _blank(metric.get("target")),
+                _blank(metric.get("within_target")),
+                metric.get("unavailable", ""),
+            ]
+        )
+    out.write(buffer.getvalue())
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}

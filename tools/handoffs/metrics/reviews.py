@@ -1,0 +1,140 @@
+"""Review data (pull-request reviews, repeated-context issues) for the review-based metrics.
+
+Git cannot say whether a receiving owner asked for missing context, so acceptance and
+returns by reason need the GitHub API.  Without a token (or a repository name, or when
+GitHub cannot be reached) the answer is an explicit ``Unavailable`` with the reason:
+those figures are then shown as unavailable, never estimated.
+
+The pull request behind each approval is named in the approving commit's subject
+(``Merge pull request #12 …`` or ``… (#12)``).  A merged pull request's reviews no
+longer change, so they are cached on disk by pull-request number; the
+``repeated-context`` issues are read afresh each time (one paginated call).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from handoffs.errors import GitHubError, UsageError
+from handoffs.metrics.analysis import HandoffRecord, Repeat
+
+RETURN_REASONS = ("missing-context", "wrong-scope", "unreviewed-custom-term", "other")
+REPEAT_LABEL = "repeated-context"
+_REASON_PATTERNS = (
+    ("missing-context", re.compile(r"missing[- ]context|missing|not (?:in|stated|said)|what about|unclear", re.I)),
+    ("unreviewed-custom-term", re.compile(r"custom[- ]term|pricing|discount|legal|sla|payment|security", re.I)),
+    ("wrong-scope", re.compile(r"scope|not promised|cannot deliver", re.I)),
+)
+_EXPLICIT_REASON = re.compile(r"\breason:\s*(missing-context|wrong-scope|unreviewed-custom-term|other)\b", re.I)
+_FORM_HEADING = re.compile(r"^###\s+(.+?)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Review:
+    handoff_id: str
+    state: str  # APPROVED | CHANGES_REQUESTED | COMMENTED | DISMISSED
+    body: str
+    submitted_at: str | None = None
+
+    @property
+    def reason(self) -> str:
+        return classify_return(self.body)
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    reviews: tuple[Review, ...]
+    issue_repeats: tuple[Repeat, ...]  # from issues labelled `repeated-context`
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    reason: str
+
+
+def classify_return(body: str) -> str:
+    """The reason a changes-requested review gives; `reason: …` in the review wins."""
+    explicit = _EXPLICIT_REASON.search(body)
+    if explicit:
+        return explicit[1].lower()
+    for reason, pattern in _REASON_PATTERNS:
+        if pattern.search(body):
+            return reason
+    return "other"
+
+
+def parse_repeat_issue(number: int, body: str) -> Repeat | None:
+    """A `repeated-context` issue form (Handoff id / Date / What the customer had to repeat)."""
+    fields: dict[str, str] = {}
+    headings = list(_FORM_HEADING.finditer(body))
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
+        value = body[heading.end() : end].strip()
+        fields[heading[1].casefold()] = "" if value == "_No response_" else value
+    handoff = fields.get("handoff id", "").removeprefix("handoffs/").removesuffix(".md").strip("` ")
+    note = next((v for k, v in fields.items() if k.startswith("what the customer")), "")
+    try:
+        date = dt.date.fromisoformat(fields.get("date", ""))
+    except ValueError:
+        return None
+    if not handoff or not note:
+        return None
+    return Repeat(handoff, date, note, issue=number)
+
+
+def cache_path(root: Path) -> Path:
+    return root / ".git" / "handoff-metrics" / "reviews.json"
+
+
+def _read_cache(path: Path) -> dict[str, list[list[Any]]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pulls = data["pulls"]
+        if isinstance(pulls, dict):
+            return {str(k): [list(r) for r in v] for k, v in pulls.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing or damaged: fetch again
+    return {}
+
+
+def _write_cache(path: Path, pulls: dict[str, list[list[Any]]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"pulls": pulls}, sort_keys=True), encoding="utf-8")
+    except OSError:
+        return  # the cache saves requests; failing to write it changes no figure
+
+
+def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData | Unavailable:
+    if not (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")):
+        return Unavailable("no GITHUB_TOKEN: review data (acceptance, returns) needs the GitHub API")
+    from handoffs import github
+
+    try:
+        repo = github.connect(github.settings_from_env())
+        path = cache_path(root)
+        pulls = _read_cache(path)
+        fetched = False
+        reviews: list[Review] = []
+        for record in records:
+            if record.pull is None:
+                continue
+            key = str(record.pull)
+            if key not in pulls:
+                pulls[key] = [[r.state, r.body, r.submitted_at] for r in repo.reviews(record.pull)]
+                fetched = True
+            reviews += [Review(record.handoff_id, state, body, at) for state, body, at in pulls[key]]
+        issues = repo.issues_labelled(REPEAT_LABEL)
+    except (GitHubError, UsageError) as exc:
+        return Unavailable(f"GitHub review data could not be read: {exc}")
+    if fetched:
+        _write_cache(path, pulls)
+    repeats = tuple(r for i in issues if (r := parse_repeat_issue(i.number, i.body)) is not None)
+    return ReviewData(tuple(reviews), repeats)
