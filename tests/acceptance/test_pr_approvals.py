@@ -13,8 +13,6 @@ from tests.github_double.state import Issue
 
 CONTEXT = "handoff/joint-approval"
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 
 def status_of(w: World, sha: str) -> tuple[str, str]:
     found = [s for s in w.gh.statuses_for(sha) if s.context == CONTEXT]

@@ -15,8 +15,6 @@ from tests.github_double.state import FileChange, Issue
 
 MARKER = "<!-- handoff-brief -->"
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 
 def start_branch(w: World, files: dict[str, str], *, name: str = "handoff/northwind") -> str:
     """Branch off main, write ``files``, regenerate CODEOWNERS as a person would, commit."""

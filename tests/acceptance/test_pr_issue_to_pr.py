@@ -13,8 +13,6 @@ from tests.acceptance.pr_world import World
 from tests.conftest import CliResult
 from tests.factories import git
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 ANSWERS = {
     "Customer": "Northwind Health",
     "Handoff type": "implementation",

@@ -13,8 +13,6 @@ from tests.conftest import CliResult
 from tests.factories import git
 from tests.github_double.state import Issue
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 
 def push_event(w: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str) -> None:
     after = git(w.root, "rev-parse", "HEAD").strip()
@@ -99,3 +97,29 @@ def test_a_modified_handoff_with_an_issue_is_left_alone(
     push_event(world, tmp_path, monkeypatch, merge(world, {HANDOFF: PLAIN.replace("Cut the", "Reduce the")}))
     assert run_cli("on-merge").exit_code == 0
     assert len(milestone_issues(world)) == 1
+
+
+def test_the_first_push_of_a_branch_treats_every_handoff_as_merged(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    merge(world, {HANDOFF: PLAIN})
+    push_event(world, tmp_path, monkeypatch, "0" * 40)  # GitHub's `before` for a new branch
+    assert run_cli("on-merge").exit_code == 0
+    assert len(milestone_issues(world)) == 1
+
+
+def test_merge_events_are_recorded_once(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    push_event(world, tmp_path, monkeypatch, merge(world, {HANDOFF: PLAIN}))
+    events = tmp_path / "events.jsonl"
+
+    first = run_cli("on-merge", "--events", events)
+    again = run_cli("on-merge", "--events", events)
+
+    assert first.exit_code == again.exit_code == 0
+    assert "recorded 1 merge event(s)" in first.out
+    assert "recorded 0 merge event(s)" in again.out
+    [event] = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
+    assert event["type"] == "merge"
+    assert event["handoff"] == HANDOFF.removeprefix("handoffs/").removesuffix(".md")

@@ -9,8 +9,6 @@ from tests.acceptance.pr_world import HANDOFF, PLAIN, World
 from tests.conftest import CliResult
 from tests.factories import git
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 BRANCH = "handoff/northwind-health/2026-11-23-implementation"
 
 

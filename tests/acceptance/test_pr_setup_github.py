@@ -7,8 +7,6 @@ from collections.abc import Callable
 from tests.acceptance.pr_world import World
 from tests.conftest import CliResult
 
-pytest_plugins = ["tests.acceptance.pr_world"]
-
 WRITES = r"/(labels|rulesets)"
 
 

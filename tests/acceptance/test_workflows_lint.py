@@ -75,7 +75,7 @@ EXPECTED_HANDOFF_COMMANDS = {
     "joint-approval.yml": ['handoff approvals --pr "$PR_NUMBER"'],
     "on-merge.yml": ["handoff on-merge"],
     "issue-to-pr.yml": ["handoff issue-to-pr"],
-    "alerts.yml": ["handoff alerts --post"],
+    "alerts.yml": ["handoff alerts --issue --post --payload slack", "handoff alerts --issue"],
 }
 # Commands that talk to the GitHub API get the token through `env:`.
 COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts"}
@@ -345,7 +345,7 @@ def _write_scopes(path: Path) -> dict[str, set[str]]:
 
 def test_write_permissions_are_the_documented_ones() -> None:
     assert {path.name: _write_scopes(path) for path in _workflow_files()} == {
-        "alerts.yml": {"alerts": set()},
+        "alerts.yml": {"alerts": {"issues"}},
         "issue-to-pr.yml": {"issue-to-pr": {"contents", "pull-requests", "issues"}},
         "joint-approval-review.yml": {"relay": set()},
         "joint-approval.yml": {"decide": {"statuses"}},

@@ -174,3 +174,9 @@ def file_at(root: Path, ref: str, path: str) -> str | None:
         return None
     data: bytes = blob.data_stream.read()
     return data.decode("utf-8", errors="replace")
+
+
+def files_at(root: Path, ref: str) -> list[str]:
+    """Every file path at ``ref``, relative to the repository; ValueError for a bad ref."""
+    repo = _open(root)
+    return sorted(str(item.path) for item in _commit(repo, ref).tree.traverse() if item.type == "blob")

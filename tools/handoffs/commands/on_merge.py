@@ -32,6 +32,7 @@ class OnMergeOptions:
     root: Path
     before: str | None
     after: str
+    events: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--before", help="the commit before the push (default: from $GITHUB_EVENT_PATH)")
     parser.add_argument("--after", help="the pushed commit (default: the event's `after`, $GITHUB_SHA, HEAD)")
+    parser.add_argument(
+        "--events", type=Path, help="append one `merge` event per merged handoff to this JSON Lines file"
+    )
     add_github_arguments(parser)
     add_root_argument(parser)
     parser.set_defaults(run=run)
@@ -65,27 +69,37 @@ def run(args: argparse.Namespace) -> int:
     event = read_event()
     before = args.before or event.get("before")
     after = args.after or event.get("after") or os.environ.get("GITHUB_SHA") or "HEAD"
-    options = OnMergeOptions(resolve_root(args.root), None if before == NO_COMMIT else before, after)
+    options = OnMergeOptions(resolve_root(args.root), None if before == NO_COMMIT else before, after, args.events)
     config = load_config(options.root)
     merged = merged_handoffs(options, config)
     if not merged:
         print("on-merge: no handoff was added or changed in this push")
         return 0
+    if options.events is not None:
+        _record_merge_events(options.root, options.after, options.events, merged)
     gh = connect_from_args(args)
     for handoff in merged:
         print(open_milestone_issue(gh, config, handoff, options.after))
     return 0
 
 
+def _record_merge_events(root: Path, after: str, events: Path, merged: list[Merged]) -> None:
+    from handoffs.git import resolve_commit
+    from handoffs.metrics.events import record_merge
+
+    written = record_merge(events, root, [root / m.path for m in merged], commit=resolve_commit(root, after))
+    print(f"on-merge: recorded {written} merge event(s) in {events}")
+
+
 def merged_handoffs(options: OnMergeOptions, config: Config) -> list[Merged]:
     """The handoffs the push added or changed, read at ``after`` (invalid ones are skipped, loudly)."""
-    from handoffs.git import changed_paths, file_at, resolve_commit
+    from handoffs.git import changed_paths, file_at, files_at, resolve_commit
     from handoffs.pr.documents import parse_text
 
     try:
         after = resolve_commit(options.root, options.after)
         if options.before is None:
-            paths = _all_paths(options.root, after)
+            paths = files_at(options.root, after)  # the first push of a branch has no `before`
         else:
             paths = [c.path for c in changed_paths(options.root, options.before, after) if c.status != "D"]
     except ValueError as exc:  # handoffs.git turns a bad ref or a missing repository into ValueError
@@ -101,14 +115,6 @@ def merged_handoffs(options: OnMergeOptions, config: Config) -> list[Merged]:
             continue
         merged.append(Merged(path, doc.handoff_id, doc.front))
     return merged
-
-
-def _all_paths(root: Path, commit: str) -> list[str]:
-    """Every file at ``commit`` (the first push of a branch has no ``before``)."""
-    import git
-
-    listing: str = git.Repo(root, search_parent_directories=True).git.ls_tree("-r", "--name-only", commit)
-    return [line for line in listing.splitlines() if line]
 
 
 def marker(handoff_id: str) -> str:
