@@ -18,6 +18,9 @@ setup: $(STAMP)
 ## Main job: check the example handoffs, then build and serve the site.
 demo: setup
 	$(BIN)/handoff check handoffs/
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "Handoff site: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
 
 check: setup
 	$(BIN)/handoff check handoffs/

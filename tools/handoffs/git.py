@@ -179,4 +179,5 @@ def file_at(root: Path, ref: str, path: str) -> str | None:
 def files_at(root: Path, ref: str) -> list[str]:
     """Every file path at ``ref``, relative to the repository; ValueError for a bad ref."""
     repo = _open(root)
-    return sorted(str(item.path) for item in _commit(repo, ref).tree.traverse() if item.type == "blob")
+    listing: str = repo.git.ls_tree("-r", "--name-only", "-z", _commit(repo, ref).hexsha)
+    return sorted(path for path in listing.split("\0") if path)

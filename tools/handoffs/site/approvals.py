@@ -1,0 +1,144 @@
+"""The approval record of each handoff, read from the base branch's history.
+
+Merging a handoff's pull request into the base branch *is* the joint approval, so the
+record is the first-parent commit of the base branch that last changed the file:
+
+* a merge commit ``Merge pull request #N from …`` → pull request N, merged then;
+* a squash merge ``Title (#N)`` → pull request N;
+* anything else is a direct commit: on the branch, but not through a pull request.
+
+Git alone does not know who approved a pull request.  Offline, approvers come from
+``Approved-by: @handle`` trailers in the merge or squash commit message (the
+on-merge workflow or the person merging can add them).  With a GitHub token the
+record is enriched with the pull request's approving reviews, cached per merge
+commit so a rebuild never asks the API again about a handoff that did not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from handoffs.git import MainlineCommit
+
+_MERGE = re.compile(r"^Merge pull request #(?P<pr>\d+) from ")
+_SQUASH = re.compile(r"\(#(?P<pr>\d+)\)\s*$")
+_TRAILER = re.compile(r"^\s*Approved-by:\s*(?P<who>@[A-Za-z0-9](?:-?[A-Za-z0-9])*)\s*$", re.IGNORECASE | re.MULTILINE)
+
+Kind = Literal["merge", "squash", "direct"]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One merge of a handoff into the base branch."""
+
+    commit: str
+    approved_at: dt.datetime
+    kind: Kind
+    pr: int | None
+    approvers: tuple[str, ...]  # @handles as written, in order of approval
+    merged_by: str
+    source: Literal["git", "github"] = "git"
+    pr_url: str | None = None
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:7]
+
+
+def approval_of(commit: MainlineCommit) -> Approval:
+    """What one mainline commit says about the approval of the files it changed."""
+    subject = commit.message.splitlines()[0] if commit.message else ""
+    kind: Kind = "direct"
+    pr: int | None = None
+    if commit.parents > 1 and (match := _MERGE.match(subject)):
+        kind, pr = "merge", int(match.group("pr"))
+    elif commit.parents <= 1 and (match := _SQUASH.search(subject)):
+        kind, pr = "squash", int(match.group("pr"))
+    approvers = tuple(dict.fromkeys(m.group("who") for m in _TRAILER.finditer(commit.message)))
+    return Approval(
+        commit=commit.sha,
+        approved_at=dt.datetime.fromisoformat(commit.committed_at),
+        kind=kind,
+        pr=pr,
+        approvers=approvers,
+        merged_by=commit.committer,
+    )
+
+
+def approvals_by_path(history: Iterable[MainlineCommit]) -> dict[str, list[Approval]]:
+    """For every file path, its approvals on the base branch, newest first."""
+    found: dict[str, list[Approval]] = {}
+    for commit in history:
+        approval = approval_of(commit)
+        for path in commit.paths:
+            found.setdefault(path, []).append(approval)
+    return found
+
+
+@dataclass(frozen=True)
+class PullReviews:
+    """What the GitHub API says about a merged pull request."""
+
+    approvers: tuple[str, ...]
+    url: str
+
+
+# Given a pull-request number, the approving reviews (injected: PyGithub in
+# production, the GitHub double in tests).
+FetchReviews = Callable[[int], PullReviews]
+
+
+class ReviewCache:
+    """Approving reviews per merge commit, in one JSON file under the cache directory.
+
+    A merge commit never changes, so neither do the reviews that led to it: an entry
+    is valid for ever, and a handoff that did not change is never looked up again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, object]] = {}
+        if path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}  # a damaged cache is only a slower build
+            self.entries = loaded if isinstance(loaded, dict) else {}
+        self.dirty = False
+
+    def get(self, commit: str) -> PullReviews | None:
+        entry = self.entries.get(commit)
+        if not isinstance(entry, dict):
+            return None
+        approvers, url = entry.get("approvers"), entry.get("url")
+        if not isinstance(approvers, list) or not isinstance(url, str):
+            return None
+        return PullReviews(tuple(str(a) for a in approvers), url)
+
+    def put(self, commit: str, reviews: PullReviews) -> None:
+        self.entries[commit] = {"approvers": list(reviews.approvers), "url": reviews.url}
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.entries, indent=1, sort_keys=True), encoding="utf-8")
+            self.dirty = False
+
+
+def enrich(approval: Approval, fetch: FetchReviews, cache: ReviewCache) -> Approval:
+    """``approval`` with its pull request's approving reviewers, from the cache or the API."""
+    if approval.pr is None:
+        return approval
+    reviews = cache.get(approval.commit)
+    if reviews is None:
+        reviews = fetch(approval.pr)
+        cache.put(approval.commit, reviews)
+    approvers = tuple(dict.fromkeys((*reviews.approvers, *approval.approvers)))
+    return replace(approval, approvers=approvers, source="github", pr_url=reviews.url)

@@ -1,0 +1,400 @@
+"""One handoff's page, written as HTML from the document model.
+
+The receiving team reads this page before kickoff, so it leads with what decides
+whether work can start (errors, blockers, approval), puts promises next to
+exclusions, and turns risks and open items into a checklist.  Handoff text goes
+through ``render.inline``/``render.block`` (markdown-it, raw HTML off); every other
+value is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from handoffs.document.body import Item, Section, section_key
+from handoffs.document.handoff import Handoff
+from handoffs.document.markup import source_of, strip_tags, validation_tag
+from handoffs.model import FrontMatter
+from handoffs.site import render as r
+from handoffs.site.collect import Entry, Site
+
+# Sections with their own layout; any other section is shown as written, in file order.
+_LAID_OUT = frozenset(
+    section_key(name)
+    for name in (
+        "Customer goal",
+        "Stakeholders",
+        "Success criteria",
+        "Promised scope",
+        "Exclusions",
+        "Custom terms",
+        "Open risks",
+        "Implementation requirements",
+        "Evidence",
+    )
+)
+_VALIDATION = re.compile(r"\s*\((?:customer-validated|sales-assumed)\)", re.IGNORECASE)
+_TAG_SAFE = re.compile(r"[^a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the repository lives, for history, edit, commit and PR links (mkdocs ``repo_url``)."""
+
+    repo_url: str | None
+    branch: str
+
+    def _at(self, suffix: str) -> str | None:
+        return f"{self.repo_url.rstrip('/')}/{suffix}" if self.repo_url else None
+
+    def history(self, path: str) -> str | None:
+        return self._at(f"commits/{self.branch}/{path}")
+
+    def edit(self, path: str) -> str | None:
+        return self._at(f"edit/{self.branch}/{path}")
+
+    def blob(self, path: str) -> str | None:
+        return self._at(f"blob/{self.branch}/{path}")
+
+    def commit(self, sha: str) -> str | None:
+        return self._at(f"commit/{sha}")
+
+    def pull(self, number: int) -> str | None:
+        return self._at(f"pull/{number}")
+
+
+CUSTOMERS = "indexes/customer.md"  # every customer's timeline, one section each
+
+
+def customer_anchor(slug: str) -> str:
+    return f"customer-{slug}"
+
+
+def customer_href(linker: r.Linker, slug: str) -> str:
+    return f"{linker.page(CUSTOMERS)}#{customer_anchor(slug)}"
+
+
+def customer_slug(entry: Entry) -> str:
+    return entry.handoff_id.split("/", 1)[0]
+
+
+def tag(value: str) -> str:
+    return _TAG_SAFE.sub("-", value.casefold()).strip("-") or "unknown"
+
+
+def page_title(entry: Entry) -> str:
+    front = entry.handoff.front if entry.handoff else None
+    return front.title if front else entry.handoff_id
+
+
+def approval_badge(entry: Entry) -> str:
+    if entry.errors:
+        return '<span class="ho-badge ho-badge--error">Has errors</span>'
+    if entry.approval is None:
+        return '<span class="ho-badge ho-badge--pending">Not approved</span>'
+    return f'<span class="ho-badge ho-badge--approved">Approved {entry.approval.approved_at.date()}</span>'
+
+
+def page_meta(entry: Entry) -> str:
+    """The virtual file's content: only its metadata (title and tags); the body is HTML."""
+    front = entry.handoff.front if entry.handoff else None
+    tags = [tag(front.type), tag(front.status)] if front else ["unreadable"]
+    tags += [tag(name) for name in dict.fromkeys(hit.category.name for hit in entry.hits)]
+    # Escaped because themes print page titles unescaped.
+    meta = {"title": r.esc(page_title(entry)), "tags": list(dict.fromkeys(tags))}
+    return "---\n" + "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items()) + "\n---\n"
+
+
+@dataclass(frozen=True)
+class _Page:
+    entry: Entry
+    site: Site
+    links: Links
+    linker: r.Linker
+
+    @property
+    def handoff(self) -> Handoff:
+        if self.entry.handoff is None:
+            raise ValueError("only readable handoffs have sections")
+        return self.entry.handoff
+
+    def inline(self, text: str) -> str:
+        return r.inline(text, self.linker)
+
+    def lines(self, section: Section) -> str:
+        return "\n".join(self.handoff.source.lines[section.start - 1 : section.end])
+
+    def block(self, section: Section) -> str:
+        return r.block(self.lines(section), self.linker)
+
+
+def render_page(entry: Entry, site: Site, links: Links, linker: r.Linker) -> r.Builder:
+    """The HTML body and table of contents of ``entry``'s page."""
+    page = _Page(entry, site, links, linker)
+    out = r.Builder()
+    front = entry.handoff.front if entry.handoff else None
+    out.heading(1, r.esc(page_title(entry)))
+    if front is not None:
+        out.add(_header(page, front))
+    out.add(_problems(entry))
+    if entry.handoff is not None:
+        _body(page, out, front)
+    _approval(page, out, front)
+    out.add(_other_findings(entry), _repository_links(entry, links))
+    return out
+
+
+def _body(page: _Page, out: r.Builder, front: FrontMatter | None) -> None:
+    _section_text(page, out, "Customer goal")
+    _stakeholders(page, out)
+    _success_criteria(page, out)
+    _boundaries(page, out)
+    _custom_terms(page, out)
+    _checklist(page, out)
+    _section_text(page, out, "Implementation requirements")
+    if front is not None:
+        _milestone(page, out, front)
+    _section_text(page, out, "Evidence")
+    for section in page.handoff.body.sections:
+        if section.key not in _LAID_OUT:
+            out.heading(2, page.inline(section.title))
+            out.add(page.block(section))
+    if front is not None and front.context_repeats:
+        out.heading(2, "Context the customer had to repeat")
+        out.add(
+            r.bullets(
+                [
+                    f"{x.date.isoformat()}: {page.inline(x.note)} (reported by {r.esc(x.reported_by)})"
+                    for x in front.context_repeats
+                ]
+            )
+        )
+
+
+def _header(page: _Page, front: FrontMatter) -> str:
+    entry = page.entry
+    customer = r.link(customer_href(page.linker, customer_slug(entry)), r.esc(front.customer))
+    deal = r.esc(f"{front.crm.system} {front.crm.id}")
+    facts = [
+        ("Customer", customer),
+        ("Type", r.esc(front.type)),
+        ("Status", f'<span class="ho-status ho-status--{tag(front.status)}">{r.esc(front.status)}</span>'),
+        ("Sales owner", f"{r.esc(front.from_.owner)} ({r.esc(front.from_.team)})"),
+        ("Receiving owner", f"{r.esc(front.to.owner)} ({r.esc(front.to.team)})"),
+        ("Kickoff", front.kickoff.isoformat()),
+        ("Approval", approval_badge(entry)),
+        ("CRM deal", r.link(front.crm.url, deal)),
+    ]
+    if front.deal and front.deal.amount is not None:
+        facts.append(("Deal", r.esc(f"{front.deal.amount:,} {front.deal.currency or ''}".strip())))
+    cells = "".join(f'<div class="ho-fact"><span class="ho-label">{k}</span>{v}</div>' for k, v in facts)
+    return f'<div class="ho-header">{cells}</div>'
+
+
+def _problems(entry: Entry) -> str:
+    parts = []
+    if entry.errors:
+        findings = r.bullets([f"line {f.line}: <code>{f.code}</code> {r.esc(f.message)}" for f in entry.errors])
+        parts.append(
+            r.admonition(
+                "danger",
+                f"This handoff has {r.plural(len(entry.errors), 'error')}",
+                "<p>It should not have reached the base branch; the site build reports it. "
+                "Fix the file before anyone works from this page.</p>" + findings,
+            )
+        )
+    blockers = entry.blockers()
+    if blockers:
+        parts.append(r.admonition("warning", "Not kickoff-ready", r.bullets([r.esc(b) for b in blockers])))
+    else:
+        parts.append(
+            r.admonition("success", "Kickoff-ready", "<p>Approved, complete, custom terms reviewed, no open items.</p>")
+        )
+    return "\n".join(parts)
+
+
+def _section_text(page: _Page, out: r.Builder, name: str) -> None:
+    out.heading(2, name)
+    section = page.handoff.body.section(name)
+    out.add(page.block(section) if section else "<p><em>Missing.</em></p>")
+
+
+def _item(page: _Page, item: Item, text: str | None = None, extra: str = "") -> str:
+    children = "".join(f"<li>{_item(page, child)}</li>" for child in item.children)
+    nested = f"<ul>{children}</ul>" if children else ""
+    return f"{page.inline(item.text if text is None else text)}{extra}{nested}"
+
+
+def _stakeholders(page: _Page, out: r.Builder) -> None:
+    section = page.handoff.body.section("Stakeholders")
+    if section is None or not section.rows:
+        _section_text(page, out, "Stakeholders")
+        return
+    out.heading(2, "Stakeholders")
+    width = max(len(row.cells) for row in section.rows)
+    header = ["Name", "Title / role", "Decision role", *(f"Column {n}" for n in range(4, width + 1))][:width]
+    rows = [[page.inline(c) for c in (*row.cells, *[""] * (width - len(row.cells)))] for row in section.rows]
+    out.add(r.table(header, rows))
+
+
+def _success_criteria(page: _Page, out: r.Builder) -> None:
+    section = page.handoff.body.section("Success criteria")
+    if section is None or not section.items:
+        _section_text(page, out, "Success criteria")
+        return
+    out.heading(2, "Success criteria")
+    lines = []
+    for item in section.items:
+        found = validation_tag(item.text)
+        label, kind = (found, found) if found else ("untagged", "none")
+        badge = f' <span class="ho-tag ho-tag--{kind}">{label}</span>'
+        lines.append(_item(page, item, _VALIDATION.sub("", item.text), badge))
+    out.add(r.bullets(lines))
+
+
+def _sourced(page: _Page, name: str) -> str:
+    section = page.handoff.body.section(name)
+    if section is None:
+        return "<p><em>Missing.</em></p>"
+    if not section.items:
+        return page.block(section)
+    lines = []
+    for item in section.items:
+        source = source_of(item.text)
+        said = strip_tags(item.text) if source else item.text
+        cite = f'<br><span class="ho-source">Source: {page.inline(source)}</span>' if source else ""
+        lines.append(_item(page, item, said, cite))
+    return r.bullets(lines)
+
+
+def _boundaries(page: _Page, out: r.Builder) -> None:
+    out.heading(2, "Promises and exclusions")
+    out.add('<div class="ho-grid">')
+    for name in ("Promised scope", "Exclusions"):
+        out.add(f'<div class="ho-col ho-col--{tag(name)}">')
+        out.heading(3, name)
+        out.add(_sourced(page, name), "</div>")
+    out.add("</div>")
+
+
+def _custom_terms(page: _Page, out: r.Builder) -> None:
+    entry = page.entry
+    out.heading(2, "Custom terms")
+    out.add(_sourced(page, "Custom terms"))
+    if not entry.hits:
+        return
+    approvers = entry.approved_by()
+    flags = []
+    for hit in entry.hits:
+        reviewers = entry.reviewers_by_category.get(hit.category.name, frozenset())
+        done = "reviewed" if reviewers & approvers else "not reviewed"
+        flags.append(
+            f"line {hit.line}, {r.esc(hit.category.name)}: <code>{r.esc(hit.text)}</code>, "
+            f"reviewers {r.esc(', '.join(hit.category.reviewers))}: {done}"
+        )
+    out.add("<p>Custom-term language found in this handoff, and who must review it:</p>", r.bullets(flags))
+
+
+def _checklist(page: _Page, out: r.Builder) -> None:
+    out.heading(2, "Risks and open items")
+    risks = page.handoff.body.section("Open risks")
+    if risks is None:
+        out.add("<p><em><code>## Open risks</code> is missing.</em></p>")
+    elif risks.is_none() or not risks.items:
+        out.add(page.block(risks) or "<p>None.</p>")
+    else:
+        out.add(r.checklist([page.inline(item.full_text) for item in risks.items]))
+    open_items = page.entry.result.open_items
+    if open_items:
+        rows = []
+        for item in open_items:
+            late = ' <span class="ho-overdue">overdue</span>' if item.overdue else ""
+            where = f" ({r.esc(item.section)})" if item.section else ""
+            said = page.inline(strip_tags(item.text) or item.text)
+            rows.append(f"<strong>{r.esc(item.owner)}</strong> by {r.esc(item.due)}{late}{where}: {said}")
+        out.add("<p><strong>Open items</strong> (known gaps, each with an owner and a date):</p>", r.checklist(rows))
+
+
+def _milestone(page: _Page, out: r.Builder, front: FrontMatter) -> None:
+    milestone = front.first_milestone
+    late = milestone.due < page.site.today and front.status not in ("completed", "cancelled")
+    state = ' <span class="ho-overdue">overdue</span>' if late else ""
+    issue = page.entry.milestone_issue
+    where = r.link(issue, "milestone issue") if issue else "no issue yet (opened when the handoff is merged)"
+    out.heading(2, "First milestone")
+    out.add(
+        f'<div class="ho-milestone"><strong>{r.esc(milestone.title)}</strong><br>'
+        f"Owner {r.esc(milestone.owner)}, due {milestone.due.isoformat()}{state} · {where}</div>"
+    )
+
+
+def _approval(page: _Page, out: r.Builder, front: FrontMatter | None) -> None:
+    entry, links = page.entry, page.links
+    out.heading(2, "Approval record")
+    approval = entry.approval
+    if approval is None:
+        out.add("<p>Not approved yet: this version was never merged into the base branch.</p>")
+    else:
+        pr = "no pull request (committed directly)"
+        if approval.pr is not None:
+            pr = r.link(approval.pr_url or links.pull(approval.pr), f"#{approval.pr}")
+        commit = r.link(links.commit(approval.commit), f"<code>{approval.short_commit}</code>")
+        how = {"merge": "merge commit", "squash": "squash merge", "direct": "direct commit"}[approval.kind]
+        source = "GitHub reviews" if approval.source == "github" else "git history"
+        out.add(
+            r.bullets(
+                [
+                    f"Approved: {approval.approved_at.isoformat(sep=' ', timespec='minutes')}",
+                    f"Pull request: {pr}",
+                    f"Commit: {commit} ({how}, by {r.esc(approval.merged_by)})",
+                    f"Record from: {source}",
+                ]
+            )
+        )
+    if front is not None:
+        out.add(_approvers(entry, front))
+    if len(entry.approvals) > 1:
+        earlier = [
+            f"{a.approved_at.date()} <code>{a.short_commit}</code>" + (f" (pull request #{a.pr})" if a.pr else "")
+            for a in entry.approvals[1:]
+        ]
+        out.add("<p>Earlier approvals of this file:</p>", r.bullets(earlier))
+
+
+def _approvers(entry: Entry, front: FrontMatter) -> str:
+    approvers = entry.approved_by()
+    needed = [
+        (front.from_.owner, "sales owner", frozenset({front.from_.owner.casefold()})),
+        (front.to.owner, "receiving owner", frozenset({front.to.owner.casefold()})),
+    ]
+    categories = {hit.category.name: hit.category for hit in entry.hits}
+    for name, category in categories.items():
+        handles = entry.reviewers_by_category.get(name, frozenset())
+        needed.append((", ".join(category.reviewers), f"{name} reviewer", handles))
+    lines = []
+    for who, role, handles in needed:
+        matched = sorted(handles & approvers)
+        state = f"yes ({', '.join(matched)})" if matched else ("not recorded" if entry.approval else "no")
+        lines.append(f"{r.esc(who)} ({r.esc(role)}): {r.esc(state)}")
+    return "<p>Approvals needed:</p>" + r.bullets(lines)
+
+
+def _other_findings(entry: Entry) -> str:
+    rest = [f for f in entry.result.findings if f.severity.value == "warning"]
+    if not rest:
+        return ""
+    items = r.bullets([f"line {f.line}: <code>{f.code}</code> {r.esc(f.message)}" for f in rest])
+    return r.admonition(
+        "note", f"{r.plural(len(rest), 'warning')} from <code>handoff check</code>", items, collapsible=True
+    )
+
+
+def _repository_links(entry: Entry, links: Links) -> str:
+    path = entry.handoff.relative_path.as_posix() if entry.handoff and entry.handoff.relative_path else None
+    if path is None:
+        return ""
+    history, edit = links.history(path), links.edit(path)
+    extra = f" · {r.link(history, 'History')} · {r.link(edit, 'Edit')}" if history and edit else ""
+    return f"<p>Source file: <code>{r.esc(path)}</code>{extra}</p>"

@@ -1,0 +1,200 @@
+"""The mkdocs plugin (entry point ``handoffs``): a thin adapter over the site modules.
+
+``on_files`` checks every handoff and adds its page and the index pages as virtual
+files (nothing generated is ever written into the repository); ``on_page_content``
+writes their HTML and sanitises it.  A handoff with errors is still published, under a
+red banner, and each error is logged as a warning, so ``mkdocs build --strict``
+(what CI runs) fails and the problem is never published silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config as MkDocsBaseConfig
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from handoffs.config import Config, load_config
+from handoffs.engine import Job
+from handoffs.errors import HandoffError
+from handoffs.findings import Severity
+from handoffs.site.approvals import FetchReviews, ReviewCache
+from handoffs.site.collect import Site, collect
+from handoffs.site.dashboard import SRC_URI as DASHBOARD
+from handoffs.site.dashboard import dashboard_markdown
+from handoffs.site.indexes import attention, index_pages
+from handoffs.site.pages import Links, page_meta, render_page
+from handoffs.site.render import Builder, Linker
+from handoffs.site.sanitize import clean_html
+
+log = get_plugin_logger(__name__)
+HOME = "index.md"
+_DEFAULT_HOME = "# Handoffs\n\nEvery approved sales handoff, its approval record and what needs attention.\n"
+
+
+class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdocs' metaclass hook
+    root = c.Optional(c.Dir(exists=True))  # the handoffs repository; default: beside mkdocs.yml
+    handoffs_dir = c.Type(str, default="handoffs")
+    base = c.Optional(c.Type(str))  # default: rules.base_branch in schema/rules.yaml
+    cache_dir = c.Type(str, default=".handoffs-cache/site")
+    milestone_label = c.Type(str, default="first-milestone")  # label of first-milestone issues
+
+
+class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.links = Links(None, "main")
+        self.builders: dict[str, Callable[[Linker], Builder]] = {}
+        self.files: Files | None = None
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        root = self._root(config)
+        try:
+            handoff_config = load_config(root)
+        except HandoffError as exc:
+            raise _abort(str(exc)) from None
+        site = self._collect(root, handoff_config)
+        self.site = site
+        _report(site)
+        self.links = links = Links(config.repo_url, self.config.base or handoff_config.rules.base_branch)
+        # Generated pages carry only their metadata as Markdown; their HTML is written
+        # in on_page_content (much faster than a Markdown round trip, and safer).
+        pages: dict[str, str] = {}
+        self.builders = {}
+        for entry in site.entries:
+            pages[entry.src_uri] = page_meta(entry)
+            self.builders[entry.src_uri] = functools.partial(render_page, entry, site, links)
+        for index in index_pages(site):
+            pages[index.src_uri] = index.meta
+            self.builders[index.src_uri] = index.build
+        for uri, meta in pages.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=meta))
+        if files.get_file_from_path(HOME) is None:
+            files.append(File.generated(config, HOME, content=_DEFAULT_HOME))
+        files.append(File.generated(config, DASHBOARD, content=_dashboard(root, handoff_config, site.today)))
+        self.files = files
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return "" if page.file.src_uri in self.builders else markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.builders:
+            built = self.builders[uri](self._linker(page, files))
+            page.toc = TableOfContents(_anchors(built.toc))
+            return clean_html(built.html())
+        if uri == HOME and self.site is not None:
+            # The home page is the admins' Markdown plus the generated "needs attention".
+            builder = Builder()
+            attention(self.site, self._linker(page, files), builder)
+            page.toc = TableOfContents([*page.toc, *_anchors(builder.toc)])
+            return html + "\n" + clean_html(builder.html())
+        return html
+
+    def _linker(self, page: Page, files: Files) -> Linker:
+        def url_of(uri: str) -> str | None:
+            target = files.get_file_from_path(uri)
+            return target.url_relative_to(page.file) if target is not None and target.is_documentation_page() else None
+
+        return Linker(page.file.src_uri, url_of, self.links.blob)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = self._root(config)
+        for watched in (root / self.config.handoffs_dir, root / "schema"):
+            if watched.is_dir():
+                server.watch(str(watched))
+        return server
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        if self.config.root:
+            return Path(self.config.root).resolve()
+        return Path(config.config_file_path or Path.cwd()).resolve().parent
+
+    def _collect(self, root: Path, handoff_config: Config) -> Site:
+        from handoffs.commands._common import today
+
+        base = self.config.base or handoff_config.rules.base_branch
+        job = Job(root=root, base=base, today=today(None), strict=False)
+        files = _handoff_files(root / self.config.handoffs_dir)
+        online = self._github(root)
+        if online is None:
+            return collect(files, job, handoff_config)
+        fetch, issues, cache = online
+        try:
+            site = collect(files, job, handoff_config, find_issue=issues.get, fetch_reviews=fetch, review_cache=cache)
+        except HandoffError as exc:  # the API failed mid-way: publish from git rather than not at all
+            log.warning(f"GitHub enrichment failed, approval records come from git only: {exc}")
+            return collect(files, job, handoff_config)
+        cache.save()
+        return site
+
+    def _github(self, root: Path) -> tuple[FetchReviews, dict[str, str], ReviewCache] | None:
+        """Review fetcher, milestone issues and cache when a token is set; ``None`` offline."""
+        from handoffs.site.enrich import connect_from_env, milestone_issues, review_fetcher
+
+        try:
+            repo = connect_from_env(os.environ)
+            if repo is None:
+                return None
+            issues = milestone_issues(repo, self.config.milestone_label)
+        except HandoffError as exc:
+            log.warning(f"GitHub enrichment failed, approval records come from git only: {exc}")
+            return None
+        return review_fetcher(repo), issues, ReviewCache(root / self.config.cache_dir / "reviews.json")
+
+
+def _handoff_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder))
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(top).parts)
+
+
+def _report(site: Site) -> None:
+    """One warning per error finding, so ``--strict`` fails; warnings stay informational."""
+    for entry in site.entries:
+        for finding in entry.result.findings:
+            where = f"{finding.path}:{finding.line}"
+            if finding.severity is Severity.ERROR:
+                log.warning(f"{where}: {finding.code} {finding.message} (published with an error banner)")
+            elif finding.severity is Severity.WARNING:
+                log.info(f"{where}: {finding.code} {finding.message}")
+
+
+def _anchors(tokens: Iterable[dict[str, Any]]) -> list[AnchorLink]:
+    anchors = []
+    for token in tokens:
+        anchor = AnchorLink(token["name"], token["id"], token["level"])
+        anchor.children = _anchors(token["children"])
+        anchors.append(anchor)
+    return anchors
+
+
+def _abort(message: str) -> Exception:
+    from mkdocs.exceptions import PluginError
+
+    return PluginError(f"handoffs: {message}")
+
+
+def _dashboard(root: Path, config: Config, today: dt.date) -> str:
+    """The metrics dashboard: computed from git history at every build, charts as inline SVG."""
+    from handoffs.metrics.service import metrics_for_site
+
+    return dashboard_markdown(metrics_for_site(root, config, today))
