@@ -1,6 +1,6 @@
 """Read one deal from a CRM export into a normalised :class:`CrmDeal`.
 
-Supported shapes (the field mapping is documented in docs/drafting.md):
+Supported shapes (the field mapping is documented in the README, "Drafting a handoff from evidence"):
 
 * Salesforce Opportunity: a REST query result (``{"records": [...]}``, with the
   ``OpportunityContactRoles`` sub-query) or a single sObject record, and a CSV
