@@ -29,7 +29,7 @@ def register(subparsers: Subparsers) -> None:
         "metrics",
         help="compute handoff metrics from git history",
         description="Compute every handoff metric for the handoffs opened in a period, from git history "
-        "(and GitHub reviews when GITHUB_TOKEN is set). Definitions: README, "Measuring handoffs".",
+        "(and GitHub reviews when GITHUB_TOKEN is set). Definitions: the README, 'Measuring handoffs'.",
     )
     parser.add_argument("--since", type=iso_date, help="first opening date included (YYYY-MM-DD)")
     parser.add_argument("--until", type=iso_date, help="last opening date included (YYYY-MM-DD)")

@@ -151,7 +151,7 @@ def dashboard_markdown(data: Mapping[str, Any]) -> str:
     lines = [
         f"# {TITLE}",
         "",
-        "Recomputed from git history at every build (definitions: the README of the handoffs repository, "Measuring handoffs"). "
+        "Recomputed from git history at every build (definitions: README, 'Measuring handoffs'). "
         f"The pilot threshold is **{target * 100:.0f} %** acceptance.",
         "",
         "| Metric | All handoffs |",
