@@ -38,8 +38,12 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+## Benchmarks print figures (they are not tests): check speed, site build, metrics, drafting quality.
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/site_build.py
+	$(BIN)/python bench/metrics_bench.py
+	$(BIN)/python bench/draft_eval.py
 
 clean:
 	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache
