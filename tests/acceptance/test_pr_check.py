@@ -198,3 +198,33 @@ def test_without_a_pull_request_it_prints_the_brief(world: World, run_cli: Calla
     assert result.exit_code == 0, result.err
     assert MARKER in result.out
     assert not world.double.requests  # no pull request number: GitHub is not contacted
+
+
+def test_the_brief_links_the_site_preview_of_its_run(
+    world: World, check: Callable[[Issue], tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.example")
+    monkeypatch.setenv("GITHUB_RUN_ID", "4242")
+    start_branch(world, {HANDOFF: handoff_text()})
+    pull = world.gh.add_pull(files=[FileChange(HANDOFF, status="added")])
+
+    code, out = check(pull)
+
+    assert code == 0, out
+    [brief] = briefs(world, pull)
+    repository = world.gh.full_name
+    assert f"[this run](https://github.example/{repository}/actions/runs/4242#artifacts)" in brief
+    assert "`site-preview` artifact" in brief
+
+
+def test_outside_a_workflow_run_the_brief_has_no_preview_link(
+    world: World, check: Callable[[Issue], tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    start_branch(world, {HANDOFF: handoff_text()})
+    pull = world.gh.add_pull(files=[FileChange(HANDOFF, status="added")])
+
+    check(pull)
+
+    [brief] = briefs(world, pull)
+    assert "Site preview" not in brief

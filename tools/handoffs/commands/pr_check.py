@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
 def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -> int:
     from handoffs.commands.codeowners import FILE_NAME, expected_codeowners, staleness
-    from handoffs.github import append_step_summary
+    from handoffs.github import append_step_summary, run_url
     from handoffs.pr import brief
     from handoffs.reporters import REPORTERS
 
@@ -89,7 +89,7 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
     REPORTERS["github"](CheckResult(tuple(e.result for e in entries if not e.removed)), sys.stdout)
     if codeowners_problem:
         print(f"::error file={FILE_NAME}::{codeowners_problem.splitlines()[0]}")
-    body = brief.render(entries, codeowners_problem)
+    body = brief.render(entries, codeowners_problem, preview_url=run_url())
     append_step_summary(body)
     if options.pr is not None:
         from handoffs.github import connect_from_args

@@ -55,8 +55,11 @@ def is_managed(label: str) -> bool:
     return label in (HANDOFF_LABEL, SCOPE_LABEL, BLOCKED_LABEL) or label.startswith(TERMS_PREFIX)
 
 
-def render(entries: Sequence[BriefEntry], codeowners_problem: str | None) -> str:
+def render(entries: Sequence[BriefEntry], codeowners_problem: str | None, preview_url: str | None = None) -> str:
     out = [MARKER, "# Handoff brief", ""]
+    if preview_url:
+        # The preview job of the same workflow run uploads the built site as an artifact.
+        out += [f"🔎 **Site preview:** the `site-preview` artifact of [this run]({preview_url}#artifacts).", ""]
     if not entries:
         out += ["This pull request changes no handoff file.", ""]
     for entry in entries:
