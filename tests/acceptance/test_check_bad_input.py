@@ -71,6 +71,18 @@ CASES = {
     "a bidi control character": Case(
         _body("Two remote admin", "Two \u202eremote\u202c admin"), "HO102", 49, "RIGHT-TO-LEFT OVERRIDE"
     ),
+    "a YAML line separator that would shift line numbers": Case(
+        _front('title: "Northwind Health: EHR', 'title: "Northwind\u2028Health: EHR'), "HO102", 2, "LINE SEPARATOR"
+    ),
+    "a float lookalike that is no number": Case(
+        _front('customer: "Northwind Health"', "customer: ._"), "HO115", 3, "`._` looks like a number but is none"
+    ),
+    "values nested absurdly deep": Case(
+        _front("status: proposed\n", "status: proposed\nnotes: " + "[" * 3000 + "]" * 3000 + "\n"),
+        "HO111",
+        22,
+        "nested more than",
+    ),
     "a required heading only inside a code fence": Case(
         _body("## Open risks\n", "```\n## Open risks\n```\n"), "HO300", 27, "`## Open risks` is missing"
     ),

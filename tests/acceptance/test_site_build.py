@@ -185,3 +185,16 @@ def test_the_metrics_dashboard_is_built_with_charts_tables_and_the_threshold(sit
     assert "<td>2</td>" in html, "two handoffs were opened"
     assert 'src="http' not in full, "rendered at build time: no script or image from another host"
     assert "cdn" not in full.lower()
+
+
+def test_a_title_outside_the_basic_plane_keeps_the_pages_metadata(repo: Path) -> None:
+    add_site_config(repo)
+    front = FRONT_MATTER.replace("EHR integration and go-live", "EHR go-live \U0001f680")
+    write_handoff(repo, NORTHWIND, handoff_text(front, BODY))
+    commit_all(repo, "A handoff with an emoji in its title")
+
+    site = built(repo)
+
+    # The title (and with it the type and status tags) survives mkdocs' metadata reader.
+    assert "EHR go-live \U0001f680" in page(site, f"handoffs/{NORTHWIND}")
+    assert "EHR go-live \U0001f680" in page(site, "tags")

@@ -156,3 +156,15 @@ def test_impossible_date_times_are_refused_not_kept_as_text(written: str) -> Non
     """PyYAML, and so the site, would fail on these; the checker must not pass them."""
     doc = load(f"due: {written}\n")
     assert [(p.kind, p.line) for p in doc.problems] == [("date", 1)]
+
+
+def test_a_float_lookalike_that_is_no_number_is_a_problem_not_a_crash() -> None:
+    doc = load("x: ._\n")
+    assert [(p.kind, p.line) for p in doc.problems] == [("number", 1)]
+    assert doc.data == {"x": "._"}
+
+
+def test_deep_nesting_is_refused_without_recursing() -> None:
+    doc = load("x: " + "[" * 5000 + "]" * 5000 + "\ny: 1\n")
+    assert [(p.kind, p.line) for p in doc.problems] == [("syntax", 1)]
+    assert doc.data["y"] == 1, "the keys after the deep value are still read"

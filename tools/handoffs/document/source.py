@@ -20,7 +20,10 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 # before matching (lines keep their numbers because none of these is a newline).
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH_TABLE = str.maketrans("", "", ZERO_WIDTH)
-_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+# Characters YAML counts as line breaks but editors, Markdown and this checker do
+# not: the same text would have two sets of line numbers.
+LINE_SEPARATORS = frozenset("\u0085\u2028\u2029")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS | LINE_SEPARATORS)) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +66,18 @@ def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:
 
 
 def bidi_problems(lines: tuple[str, ...]) -> list[SourceProblem]:
+    """Invisible characters that make the text read differently from what is checked."""
     problems = []
     for number, line in enumerate(lines, start=1):
-        for match in _BIDI_RE.finditer(line):
-            name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
+        for match in _INVISIBLE_RE.finditer(line):
+            char = match.group()
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            what = "line separator" if char in LINE_SEPARATORS else "text-direction character"
             problems.append(
                 SourceProblem(
                     "bidi",
-                    f"invisible text-direction character {name} (U+{ord(match.group()):04X}) makes "
-                    "this line read differently from what is checked; delete it",
+                    f"invisible {what} {name} (U+{ord(char):04X}) makes this line read differently "
+                    "from what is checked; delete it",
                     number,
                     match.start() + 1,
                 )

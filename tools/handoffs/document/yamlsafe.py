@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Loc = tuple[str | int, ...]
+MAX_DEPTH = 32
 
 # YAML 1.1 implicit types, as PyYAML resolves plain scalars.
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -114,6 +115,12 @@ class _Builder:
 
     def node(self, loc: Loc, event: yaml.Event) -> Any:
         self._doc.lines.setdefault(loc, self._line(event))
+        if len(loc) >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            # Front matter is a few levels deep; deeper nesting is garbage or an attack on
+            # the recursion limit, and is skipped without being built.
+            self._problem("syntax", f"values nested more than {MAX_DEPTH} levels deep", event)
+            self._skip(event)
+            return None
         if isinstance(event, yaml.AliasEvent):
             self._problem("alias", f"`*{event.anchor}` is a YAML alias; write the value out", event)
             return None
@@ -232,7 +239,11 @@ class _Builder:
         special = text.lstrip("+").lower()
         if special in (".inf", "-.inf", ".nan"):
             return float(special.replace(".", ""))
-        return float(text.replace("_", ""))
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:  # YAML 1.1's float pattern admits `._`, which is no number at all
+            self._problem("number", f"`{text}` looks like a number but is none; put it in quotes", event)
+            return text
 
     def _date(self, text: str, match: re.Match[str], event: yaml.Event) -> Any:
         year, month, day = (int(g) for g in match.groups())

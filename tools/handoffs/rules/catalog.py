@@ -31,7 +31,7 @@ RULES: tuple[RuleInfo, ...] = (
     # The file itself
     RuleInfo("HO100", "unreadable-file", E, "file is binary or not UTF-8 text"),
     RuleInfo("HO101", "file-too-large", E, "file is larger than `max_file_bytes` (1 MB by default)"),
-    RuleInfo("HO102", "bidi-control", E, "invisible text-direction characters make text read differently"),
+    RuleInfo("HO102", "bidi-control", E, "invisible direction or line-separator characters make text read differently"),
     # Front matter
     RuleInfo("HO110", "front-matter-missing", E, "no front matter, or it is never closed"),
     RuleInfo(

@@ -104,7 +104,11 @@ def page_meta(entry: Entry) -> str:
     tags += [tag(name) for name in dict.fromkeys(hit.category.name for hit in entry.hits)]
     # Escaped because themes print page titles unescaped.
     meta = {"title": r.esc(page_title(entry)), "tags": list(dict.fromkeys(tags))}
-    return "---\n" + "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items()) + "\n---\n"
+    return (
+        "---\n"
+        + "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
+        + "\n---\n"
+    )
 
 
 @dataclass(frozen=True)
