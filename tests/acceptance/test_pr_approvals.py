@@ -238,3 +238,89 @@ def test_the_summary_explains_the_decision(world: World, run_cli: Callable[..., 
     assert "Joint approval of #1: ⏳ pending" in summary
     assert "✅ sales owner @dana-sales: approved by @dana-sales" in summary
     assert "⏳ receiving owner @raj-impl: waiting" in summary
+
+
+# --- the security review's findings: each a way to a green status without the approvals ---
+
+
+@pytest.mark.parametrize("path", ["pyproject.toml", "site-src/overrides/main.html"])
+def test_a_change_outside_the_handoffs_needs_the_admin_team(
+    world: World, run_cli: Callable[..., CliResult], path: str
+) -> None:
+    # pyproject.toml is what the workflows `pip install .`; site-src/ is published raw.
+    pull = world.open_pull({path: "[project]\nname = 'owned'\n"}, author="marco-ae")
+    code, out = approvals(run_cli, pull)
+    state, description = status_of(world, pull.head_sha)
+    assert (code, state) == (1, "pending"), out
+    assert f"revenue-operations reviewer (for {path})" in description
+    pull.add_review("rita-revops")
+    assert approvals(run_cli, pull)[0] == 0
+
+
+def test_a_new_handoff_that_cannot_be_read_fails(world: World, run_cli: Callable[..., CliResult]) -> None:
+    pull = world.open_pull({HANDOFF: PLAIN + "\x00"})
+    code, out = approvals(run_cli, pull)
+    state, description = status_of(world, pull.head_sha)
+    assert (code, state) == (1, "failure"), out
+    assert f"{HANDOFF} must pass `handoff check` first" in description
+
+
+def test_an_unreadable_change_keeps_the_existing_owners_and_fails(
+    world: World, run_cli: Callable[..., CliResult]
+) -> None:
+    world.commit_base({HANDOFF: handoff_text()})  # flags pricing: finance reviews it
+    pull = world.open_pull({HANDOFF: handoff_text() + "\x00"})
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    code, out = approvals(run_cli, pull)
+    assert (code, status_of(world, pull.head_sha)[0]) == (1, "failure"), out
+    assert "must pass `handoff check` first" in out
+    assert "sales owner @dana-sales: approved" in out  # the base owners are still listed
+
+
+def test_a_handoff_with_duplicate_yaml_keys_fails(world: World, run_cli: Callable[..., CliResult]) -> None:
+    world.commit_base({HANDOFF: PLAIN})
+    doubled = PLAIN.replace("title:", 'title: "Rollout"\ntitle:', 1)
+    pull = world.open_pull({HANDOFF: doubled})
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    code, out = approvals(run_cli, pull)
+    state, description = status_of(world, pull.head_sha)
+    assert (code, state) == (1, "failure"), out
+    assert "must pass `handoff check` first" in description
+    assert "HO112" in out
+
+
+def test_a_file_list_cut_short_by_github_fails(world: World, run_cli: Callable[..., CliResult]) -> None:
+    pull = world.open_pull({HANDOFF: PLAIN, "notes/junk.txt": "junk\n"})
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    pull.add_review("rita-revops")
+    assert approvals(run_cli, pull)[0] == 0  # complete: approved
+    # GitHub lists at most 3000 files: the pull request counts more than the list holds.
+    world.double.corrupt_next("GET", r"/pulls/1$", lambda body: {**body, "changed_files": 3002})
+    code, out = approvals(run_cli, pull)
+    state, description = status_of(world, pull.head_sha)
+    assert (code, state) == (1, "failure"), out
+    assert "GitHub listed 2 of the pull request's 3002 changed files" in description
+
+
+def test_a_push_while_evaluating_sets_no_status_on_the_old_head(
+    world: World, run_cli: Callable[..., CliResult]
+) -> None:
+    pull = world.open_pull({HANDOFF: PLAIN})
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    old_head = pull.head_sha
+
+    def push_meanwhile(body: object) -> object:
+        world.push(pull, {HANDOFF: handoff_text()})  # a pricing term: finance would be needed
+        return body
+
+    world.double.corrupt_next("GET", r"/pulls/1/files$", push_meanwhile)
+    code, out = approvals(run_cli, pull)
+    assert code == 1, out
+    assert "the run for the newer push decides" in out
+    assert pull.head_sha != old_head
+    assert not [s for s in world.gh.statuses_for(old_head) if s.context == CONTEXT]
+    assert not [s for s in world.gh.statuses_for(pull.head_sha) if s.context == CONTEXT]

@@ -22,6 +22,23 @@ def test_generates_owners_per_handoff_and_the_admin_paths(repo: Path, run_cli: C
         assert f"{path} @rita-revops" in lines
 
 
+def test_every_other_path_is_the_admin_teams_and_the_handoffs_win(
+    repo: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    # GitHub applies the last matching line: the catch-all first, the handoffs after it.
+    write_handoff(repo)
+    assert run_cli("codeowners").exit_code == 0
+    lines = [
+        line
+        for line in (repo / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines[0] == "* @rita-revops"  # pyproject.toml, site-src/…: revenue operations
+    assert lines.index("/handoffs/**/*.md") < lines.index(
+        "/handoffs/northwind-health/2026-11-23-implementation.md @dana-sales @raj-impl"
+    )
+
+
 def test_check_passes_when_current_and_fails_with_a_diff_when_stale(
     repo: Path, run_cli: Callable[..., CliResult]
 ) -> None:

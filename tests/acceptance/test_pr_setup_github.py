@@ -38,6 +38,8 @@ def test_apply_creates_labels_and_the_ruleset(world: World, run_cli: Callable[..
     assert rules["pull_request"]["require_code_owner_review"] is True
     assert rules["pull_request"]["dismiss_stale_reviews_on_push"] is True
     checks = rules["required_status_checks"]["required_status_checks"]
+    # Up to date with main before merging, so the checks re-run on the merged state.
+    assert rules["required_status_checks"]["strict_required_status_checks_policy"] is True
     assert {"context": "handoff/joint-approval", "integration_id": 15368} in checks
     assert {"context": "Check handoffs and CODEOWNERS", "integration_id": 15368} in checks
 

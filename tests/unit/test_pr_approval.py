@@ -6,8 +6,18 @@ import pytest
 
 from handoffs.config import Config, load_config
 from handoffs.model import FrontMatter
-from handoffs.pr.approval import HandoffChange, Review, State, decide, latest_reviews, requirements, roster
-from handoffs.pr.documents import parse_text, scope_changes
+from handoffs.pr.approval import (
+    HandoffChange,
+    Review,
+    State,
+    admin_files,
+    decide,
+    latest_reviews,
+    listing_problem,
+    requirements,
+    roster,
+)
+from handoffs.pr.documents import parse_text, read_text, scope_changes
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo
 
 HEAD = "h" * 40
@@ -27,7 +37,7 @@ def front(config: Config, text: str = FRONT_MATTER) -> FrontMatter:
 
 
 def new_handoff(config: Config, text: str = FRONT_MATTER) -> HandoffChange:
-    return HandoffChange(PATH, None, front(config, text), True, ())
+    return HandoffChange(PATH, None, front(config, text), ())
 
 
 def judge(config: Config, change: HandoffChange, reviews: list[Review], author: str = "bot") -> State:
@@ -55,7 +65,7 @@ def test_a_dismissed_approval_does_not_count(config: Config) -> None:
 
 def test_changes_requested_by_a_category_reviewer_blocks(config: Config) -> None:
     pricing = next(c for c in config.categories if c.name == "pricing")
-    change = HandoffChange(PATH, None, front(config), True, (pricing,))
+    change = HandoffChange(PATH, None, front(config), (pricing,))
     reviews = [
         Review("dana-sales", "APPROVED", HEAD),
         Review("raj-impl", "APPROVED", HEAD),
@@ -65,20 +75,49 @@ def test_changes_requested_by_a_category_reviewer_blocks(config: Config) -> None
 
 
 def test_unreadable_front_matter_in_the_pr_fails(config: Config) -> None:
-    change = HandoffChange(PATH, front(config), None, False, ())
+    change = HandoffChange(PATH, front(config), None, ())
     reviews = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
     assert judge(config, change, reviews) is State.FAILURE
 
 
+def test_a_missing_head_is_unreadable_unless_the_pr_removes_the_file(config: Config) -> None:
+    # A new handoff that fails to load must not read as "no handoff": nothing to approve.
+    change = HandoffChange(PATH, None, None, ())
+    needed, problems = requirements([change], config, "bot")
+    decision = decide(needed, problems, [], author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.FAILURE
+    assert f"{PATH} must pass `handoff check` first" in decision.description
+    assert not HandoffChange(PATH, front(config), None, (), removed=True).unreadable
+
+
+def test_load_problems_in_the_head_fail_even_with_front_matter(config: Config) -> None:
+    change = HandoffChange(PATH, front(config), front(config), (), head_problems=("line 2: HO112 duplicate key",))
+    reviews = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
+    needed, problems = requirements([change], config, "bot")
+    assert [r.role for r in needed] == ["sales owner @dana-sales", "receiving owner @raj-impl"]
+    decision = decide(needed, problems, reviews, author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.FAILURE
+    assert "HO112 duplicate key" in decision.description
+
+
+def test_read_text_reports_load_problems_whatever_their_severity(config: Config) -> None:
+    doubled = handoff_text(FRONT_MATTER.replace("title:", 'title: "x"\ntitle:', 1))
+    doc, problems = read_text(doubled, PATH, config)
+    assert doc is not None
+    assert any("HO112" in p for p in problems)
+    assert read_text(handoff_text(), PATH, config)[1] == ()
+    assert read_text(handoff_text() + "\x00", PATH, config)[0] is None
+
+
 def test_a_removed_handoff_needs_its_owners(config: Config) -> None:
-    change = HandoffChange(PATH, front(config), None, True, ())
+    change = HandoffChange(PATH, front(config), None, (), removed=True)
     assert judge(config, change, [Review("dana-sales", "APPROVED", HEAD)]) is State.PENDING
     both = [Review("dana-sales", "APPROVED", HEAD), Review("raj-impl", "APPROVED", HEAD)]
     assert judge(config, change, both) is State.SUCCESS
 
 
 def test_the_same_owner_twice_is_one_requirement(config: Config) -> None:
-    change = HandoffChange(PATH, front(config), front(config), True, ())
+    change = HandoffChange(PATH, front(config), front(config), ())
     needed, problems = requirements([change], config, "bot")
     assert [r.role for r in needed] == ["sales owner @dana-sales", "receiving owner @raj-impl"]
     assert problems == []
@@ -91,7 +130,7 @@ def test_no_handoff_changes_is_success(config: Config) -> None:
 
 def test_the_pending_description_fits_a_commit_status(config: Config) -> None:
     categories = config.categories
-    change = HandoffChange(PATH, None, front(config), True, categories)
+    change = HandoffChange(PATH, None, front(config), categories)
     needed, problems = requirements([change], config, "bot")
     decision = decide(needed, problems, [], author="bot", head_sha=HEAD, people=roster(config))
     assert decision.state is State.PENDING
@@ -111,12 +150,28 @@ def test_scope_change_compares_only_the_scope_sections(config: Config) -> None:
     assert scope_changes(None, terms) == ()
 
 
-def test_process_files_are_the_admin_teams() -> None:
-    from handoffs.pr.approval import process_files
+def test_every_file_but_a_handoff_is_the_admin_teams() -> None:
+    paths = [
+        "handoffs/a/2026-11-23-onboarding.md",
+        "schema/teams.yaml",
+        ".github/workflows/x.yml",
+        "mkdocs.yml",
+        "pyproject.toml",
+        "site-src/overrides/main.html",
+        "handoffs/a/logo.png",
+        "handoffs/../pyproject.md",
+        "docs/x.md",
+    ]
+    assert admin_files(paths) == paths[1:]
+    assert admin_files(["handoffs/x.md", "handoffs/a/b/2026-11-23-onboarding.md"]) == []
 
-    paths = ["handoffs/a/2026-11-23-onboarding.md", "schema/teams.yaml", ".github/workflows/x.yml", "mkdocs.yml"]
-    assert process_files(paths) == ["schema/teams.yaml", ".github/workflows/x.yml", "mkdocs.yml"]
-    assert process_files(["toolsmith.md", "docs/x.md"]) == []
+
+def test_a_file_list_github_cut_short_is_a_problem() -> None:
+    assert listing_problem(5, 5) is None
+    assert listing_problem(2, 3002) == (
+        "GitHub listed 2 of the pull request's 3002 changed files; split it into smaller ones"
+    )
+    assert listing_problem(3000, 3000) is not None  # GitHub's limit: there may be more
 
 
 def test_a_process_change_alone_needs_the_admin_team(config: Config) -> None:

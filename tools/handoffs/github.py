@@ -102,6 +102,7 @@ class PullInfo:
     base_ref: str
     html_url: str
     labels: tuple[str, ...]
+    changed_files: int  # as GitHub counts them (its file list stops at 3000)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ class GitHubRepo:
                 base_ref=pr.base.ref,
                 html_url=pr.html_url,
                 labels=tuple(label.name for label in pr.labels),
+                changed_files=pr.changed_files,
             )
 
         return self._call(f"read pull request #{number}", go)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root, today
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import UsageError
 
 if TYPE_CHECKING:
@@ -76,15 +75,27 @@ def _pr_number(flag: int | None) -> int:
 
 def evaluate(options: ApprovalsOptions, config: Config, gh: GitHubRepo) -> int:
     from handoffs.github import append_step_summary, run_url
-    from handoffs.pr.approval import CONTEXT, Review, decide, process_files, requirements, roster
+    from handoffs.pr.approval import CONTEXT, Review, admin_files, decide, listing_problem, requirements, roster
 
     pr = gh.pull(options.pr)
     files = gh.pull_files(pr.number)
     changes = handoff_changes(options, config, gh, files, pr.head_sha)
-    process = process_files(f for c in files for f in (c.filename, c.previous_filename) if f)
-    needed, problems = requirements(changes, config, pr.author, sorted(set(process)))
+    others = admin_files(f for c in files for f in (c.filename, c.previous_filename) if f)
+    needed, problems = requirements(changes, config, pr.author, sorted(set(others)))
+    incomplete = listing_problem(len(files), pr.changed_files)
+    if incomplete:
+        problems.insert(0, incomplete)
     reviews = [Review(r.user, r.state, r.commit_id) for r in gh.reviews(pr.number)]
     decision = decide(needed, problems, reviews, author=pr.author, head_sha=pr.head_sha, people=roster(config))
+    # The files were listed for whatever the head was at that moment: if it moved
+    # since ``pr`` was read, this decision may describe another commit than head_sha.
+    latest = gh.pull(pr.number).head_sha
+    if latest != pr.head_sha:
+        print(
+            f"#{pr.number} moved from {pr.head_sha[:12]} to {latest[:12]} while it was being evaluated: "
+            "no status set; the run for the newer push decides."
+        )
+        return 1
     gh.set_status(
         pr.head_sha,
         state=decision.state.value,
@@ -102,33 +113,32 @@ def handoff_changes(
     options: ApprovalsOptions, config: Config, gh: GitHubRepo, files: list[ChangedFile], head_sha: str
 ) -> list[HandoffChange]:
     """Each handoff the pull request touches: base version from git, PR version through the API."""
-    from handoffs.pr.approval import HandoffChange
-    from handoffs.pr.documents import flagged_categories, parse_text
+    from handoffs.pr.approval import HandoffChange, is_handoff_path
+    from handoffs.pr.documents import flagged_categories, parse_text, read_text
 
     changes: list[HandoffChange] = []
     for changed in files:
-        if not _is_handoff(changed.filename) and not _is_handoff(changed.previous_filename or ""):
+        if not is_handoff_path(changed.filename) and not is_handoff_path(changed.previous_filename or ""):
             continue
         base_path = changed.previous_filename or changed.filename
         base_text = _base_text(options, base_path)
-        head_text = None if changed.status == "removed" else gh.file_text(changed.filename, head_sha)
         base_doc = parse_text(base_text, base_path, config) if base_text is not None else None
-        head_doc = parse_text(head_text, changed.filename, config) if head_text is not None else None
+        removed = changed.status == "removed"
+        head_text = None if removed else gh.file_text(changed.filename, head_sha)
+        head_doc, head_problems = (None, ()) if head_text is None else read_text(head_text, changed.filename, config)
+        if head_text is None and not removed:  # listed as changed, yet not there: never "no handoff"
+            head_problems = (f"not found at {head_sha[:12]}",)
         changes.append(
             HandoffChange(
                 path=changed.filename,
                 base=base_doc.front if base_doc else None,
                 head=head_doc.front if head_doc else None,
-                head_readable=head_doc is None or head_doc.front is not None,
                 categories=flagged_categories(head_doc, config, options.today),
+                removed=removed,
+                head_problems=head_problems,
             )
         )
     return changes
-
-
-def _is_handoff(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return len(parts) > 1 and parts[0] == HANDOFFS_DIR and path.endswith(".md") and ".." not in parts
 
 
 def _base_text(options: ApprovalsOptions, path: str) -> str | None:

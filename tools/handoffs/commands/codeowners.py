@@ -27,8 +27,8 @@ def register(subparsers: Subparsers) -> None:
         "codeowners",
         help="generate CODEOWNERS from the handoffs and schema/teams.yaml",
         description=(
-            "Write CODEOWNERS: each handoff file is owned by its two owners; schema/, tools/, .github/, "
-            "mkdocs.yml and CODEOWNERS by the admin team. With --check, change nothing and exit 1 "
+            "Write CODEOWNERS: each handoff file is owned by its two owners; every other file "
+            "(schema/, tools/, .github/, pyproject.toml…) by the admin team. With --check, change nothing and exit 1 "
             "when the file is out of date."
         ),
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from handoffs.config import Category, Config
+from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.model import FrontMatter
 
 CONTEXT = "handoff/joint-approval"
@@ -44,9 +46,20 @@ class HandoffChange:
 
     path: str
     base: FrontMatter | None  # None: new in this PR (or its base front matter is invalid)
-    head: FrontMatter | None  # None: removed by this PR
-    head_readable: bool  # False: the PR's version has no valid front matter
+    head: FrontMatter | None  # None: removed by this PR, or its version cannot be read
     categories: tuple[Category, ...]  # flagged in the PR's version, by the base rules
+    removed: bool = False  # the PR deletes the file: only then may ``head`` be None
+    head_problems: tuple[str, ...] = ()  # why the PR's version cannot be read (YAML, encoding…)
+
+    @property
+    def unreadable(self) -> bool:
+        """The PR's version exists but cannot be trusted to name its owners and terms.
+
+        A document that fails to load must never look like "no handoff" (that would
+        drop its owners and its category reviewers), so anything short of a clean
+        load blocks the approval until the file passes `handoff check`.
+        """
+        return not self.removed and (self.head is None or bool(self.head_problems))
 
 
 @dataclass(frozen=True)
@@ -67,28 +80,49 @@ class Decision:
         return self.state is State.SUCCESS
 
 
-PROCESS_PATHS = ("schema/", "tools/", ".github/", "mkdocs.yml", "CODEOWNERS")
+# GitHub lists at most this many files of a pull request; beyond it the list is cut short.
+MAX_LISTED_FILES = 3000
 
 
-def process_files(paths: Iterable[str]) -> list[str]:
-    """The changed files that define the process itself (owned by the admin team)."""
-    return [p for p in paths if any(p == d or p.startswith(d) for d in PROCESS_PATHS)]
+def is_handoff_path(path: str) -> bool:
+    """A handoff file (``handoffs/**/*.md``): approved by its owners, not by the admin team."""
+    parts = PurePosixPath(path).parts
+    return len(parts) > 1 and parts[0] == HANDOFFS_DIR and path.endswith(".md") and ".." not in parts
+
+
+def admin_files(paths: Iterable[str]) -> list[str]:
+    """The changed files the admin team must approve: every one that is not a handoff.
+
+    An allow-list of "process" paths would let anything it forgets (``pyproject.toml``,
+    the site's templates…) merge with no review at all, so the rule is inverted.
+    """
+    return [p for p in paths if not is_handoff_path(p)]
+
+
+def listing_problem(listed: int, changed: int) -> str | None:
+    """Why the list of changed files cannot be trusted to be complete, if it cannot."""
+    if listed != changed:
+        return f"GitHub listed {listed} of the pull request's {changed} changed files; split it into smaller ones"
+    if listed >= MAX_LISTED_FILES:
+        return f"GitHub lists at most {MAX_LISTED_FILES} changed files; split the pull request into smaller ones"
+    return None
 
 
 def requirements(
-    changes: Sequence[HandoffChange], config: Config, author: str, process: Sequence[str] = ()
+    changes: Sequence[HandoffChange], config: Config, author: str, others: Sequence[str] = ()
 ) -> tuple[list[Requirement], list[str]]:
     """Who must approve, and the problems that make approval impossible.
 
-    ``process`` lists changed files under schema/, tools/, .github/…: the admin
-    team must approve those too (such a change only takes effect after the merge,
-    so it never decides its own approval, but it must not slip in unreviewed).
+    ``others`` lists the changed files that are not handoffs (see ``admin_files``):
+    the admin team must approve those (a change to schema/ or tools/ only takes
+    effect after the merge, so it never decides its own approval, but nothing may
+    slip in unreviewed).
     """
     needed: list[Requirement] = []
     problems: list[str] = []
-    if process:
+    if others:
         admin = config.rules.admin_team
-        shown = ", ".join(process[:3]) + (" …" if len(process) > 3 else "")
+        shown = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
         needed.append(Requirement(f"{admin} reviewer (for {shown})", config.members(admin) - {handle(author)}))
     for change in changes:
         needed += _owner_requirements(change, config, author, problems)
@@ -102,8 +136,9 @@ def requirements(
 
 
 def _owner_requirements(change: HandoffChange, config: Config, author: str, problems: list[str]) -> list[Requirement]:
-    if not change.head_readable:
-        problems.append(f"{change.path}: the pull request's version has invalid front matter")
+    if change.unreadable:
+        why = "; ".join(change.head_problems[:2]) or "it cannot be read"
+        problems.append(f"{change.path} must pass `handoff check` first ({why})")
     parties: list[tuple[str, str, str]] = []  # (role, @owner, team)
     if change.base is not None:
         parties += [
@@ -202,7 +237,7 @@ def decide(
     if waiting:
         return Decision(State.PENDING, _short("Waiting for: " + ", ".join(waiting)), tuple(lines))
     if not needed:
-        return Decision(State.SUCCESS, "No handoff changes: nothing to approve jointly", tuple(lines))
+        return Decision(State.SUCCESS, "No changed files: nothing to approve jointly", tuple(lines))
     return Decision(State.SUCCESS, _short("Approved by every required reviewer"), tuple(lines))
 
 

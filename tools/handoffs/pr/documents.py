@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from handoffs.config import Category, Config
 from handoffs.document.handoff import Handoff, load_handoff
 from handoffs.errors import HandoffError
+from handoffs.findings import Severity
 from handoffs.git import BaseTree
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
@@ -28,8 +29,16 @@ class Version:
 
 
 def parse_text(text: str, path: str, config: Config) -> Handoff | None:
-    """Parse ``text`` as the handoff at repository path ``path``; it is never executed or trusted.
+    """Parse ``text`` as the handoff at repository path ``path``; it is never executed or trusted."""
+    return read_text(text, path, config)[0]
 
+
+def read_text(text: str, path: str, config: Config) -> tuple[Handoff | None, tuple[str, ...]]:
+    """Parse ``text`` as the handoff at ``path``, with every problem met while loading it.
+
+    The problems (bad encoding, YAML duplicate keys, tags or aliases, invalid front
+    matter…) are reported whatever severity ``schema/rules.yaml`` gives them: a
+    decision must not rest on a document that two readers could read differently.
     The document model reads files, so the text goes to a private temporary
     directory at the same relative path (the handoff id depends on it).
     """
@@ -41,8 +50,9 @@ def parse_text(text: str, path: str, config: Config) -> Handoff | None:
         target = root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        sink = FindingSink(path, config.severity_of)
-        return load_handoff(target, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
+        sink = FindingSink(path, lambda _code: Severity.ERROR)
+        doc = load_handoff(target, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
+        return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
 
 
 def flagged_categories(doc: Handoff | None, config: Config, today: dt.date) -> tuple[Category, ...]:

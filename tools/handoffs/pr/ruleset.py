@@ -38,7 +38,10 @@ def desired_ruleset(branch: str) -> dict[str, Any]:
             {
                 "type": "required_status_checks",
                 "parameters": {
-                    "strict_required_status_checks_policy": False,
+                    # Up to date with the base branch before merging: the checks then re-run
+                    # on the merged state, so a roster or owner change on main since the
+                    # approval is judged again instead of an old green status standing.
+                    "strict_required_status_checks_policy": True,
                     "required_status_checks": [
                         {"context": CONTEXT, "integration_id": GITHUB_ACTIONS_APP_ID},
                         {"context": PR_CHECK_JOB, "integration_id": GITHUB_ACTIONS_APP_ID},
