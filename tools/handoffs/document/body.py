@@ -10,7 +10,7 @@ number is a 1-based line of the file as written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -83,10 +83,12 @@ class Body:
     comment_lines: frozenset[int]  # lines inside HTML comments (never published)
 
     def section(self, name: str) -> Section | None:
+        """The first section called ``name`` (a duplicate is reported, not used)."""
         key = section_key(name)
         return next((s for s in self.sections if s.key == key), None)
 
 
+@lru_cache(maxsize=1024)  # rules ask for the same few section names in every file
 def section_key(title: str) -> str:
     return " ".join(strip_zero_width(title).casefold().split()).rstrip(":").strip()
 

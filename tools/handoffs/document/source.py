@@ -85,9 +85,17 @@ def bidi_problems(lines: tuple[str, ...]) -> list[SourceProblem]:
     return problems
 
 
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+
+
 def for_matching(text: str) -> str:
     """The form every pattern is matched against: NFKC, no zero-width characters, casefolded."""
-    return unicodedata.normalize("NFKC", text.translate(_ZERO_WIDTH_TABLE)).casefold()
+    # Most text needs neither step; checking first is much cheaper than doing them.
+    if _ZERO_WIDTH_RE.search(text):
+        text = text.translate(_ZERO_WIDTH_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def as_written(line: str, start: int, end: int, matched: str) -> str:
