@@ -4,9 +4,14 @@ Each handoff has three commits: its pull-request commit, the merge commit into m
 and a post-approval change on main (every tenth one changes Promised scope).  The
 repositories are written with one `git fast-import`, so building them takes seconds.
 
-Each size is timed twice: *cold* (nothing cached: every commit diffed, every version
-checked) and *warm* (the recomputation a scheduled job or a second run does: commits
-and versions already seen come from the cache in .git/handoff-metrics/).
+Each size is timed twice: *cold* (nothing cached: every commit's changes read from git,
+the first-reviewed and approved version of every handoff checked with every rule, the
+other versions read for their facts) and *warm* (the recomputation a scheduled job or a
+second run does: commits and versions already seen come from the cache in
+.git/handoff-metrics/).  The target is about the cold run.
+
+The generated handoffs/ folder is flat (one folder per customer), so each of git's
+diffs walks a tree that grows with the history: that part grows faster than linearly.
 
 Run: .venv/bin/python bench/metrics_bench.py [SIZES...]   (target: <= 10 s at 10,000)
 """

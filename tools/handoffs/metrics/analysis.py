@@ -1,11 +1,13 @@
 """From file versions to one ``HandoffRecord`` per handoff: the facts the metrics count.
 
 Two versions of each handoff are checked with the full rule engine (the version first
-put up for review, and the version that was approved), in worker processes; every
-other version is only read far enough to see its front matter and the four scope
-sections.  Versions are checked in a scratch copy laid out like a repository so the
-location rules see the real path.  What is learned is cached per blob
-(``metrics.cache``), so only new versions are read on the next run.
+put up for review, and the version that was approved); every other version is only
+read far enough to see its front matter and the four scope sections, reparsing just
+what changed since the version before it (``metrics.versions``).  Work is split by
+handoff between worker processes, one per core, so a version's predecessor is at hand.
+Versions are checked in a scratch copy laid out like a repository so the location
+rules see the real path.  What is learned is cached per blob (``metrics.cache``), so
+only new versions are read on the next run.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from handoffs.config import Config
 from handoffs.engine import PARALLEL_THRESHOLD, Job, iter_handoffs
 from handoffs.metrics.cache import AnalysisCache, Verdict
 from handoffs.metrics.events import EXCLUSIONS, PROMISED_SCOPE, is_complete
-from handoffs.metrics.facts import Facts, facts_of_handoff, normalise, read_facts
+from handoffs.metrics.facts import Facts, facts_of_handoff, normalise
 from handoffs.metrics.history import FileHistory, History, read_blobs
+from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
 
@@ -69,56 +72,107 @@ class HandoffRecord:
     repeats: tuple[Repeat, ...]
 
 
-def _facts_chunk(contents: list[tuple[str, bytes]]) -> list[tuple[str, Facts]]:
-    return [(sha, read_facts(raw)) for sha, raw in contents]
+@dataclass(frozen=True)
+class _Work:
+    """What is not known yet about one handoff's versions."""
+
+    handoff_id: str
+    checks: tuple[str, ...]  # blobs to check with the full rule engine (first reviewed, approved)
+    reads: tuple[str, ...]  # other blobs whose facts are needed, oldest first
 
 
-def _read_all_facts(contents: Mapping[str, bytes]) -> dict[str, Facts]:
-    """Facts of every blob; large batches are parsed in worker processes."""
-    items = sorted(contents.items())
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_THRESHOLD or workers < 2:
-        return dict(_facts_chunk(items))
-    chunks = [items[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return {sha: facts for chunk in pool.map(_facts_chunk, chunks) for sha, facts in chunk}
+@dataclass(frozen=True)
+class _Chunk:
+    """One worker's share: whole handoffs, so each version can reuse its predecessor's parse."""
+
+    config: Config
+    today: dt.date
+    works: tuple[_Work, ...]
+    contents: dict[str, bytes]
 
 
-def _check_chunk(work: tuple[Job, Config, list[tuple[Path, str]]]) -> list[tuple[str, Verdict, Facts]]:
-    """Check files in a worker; each loaded document also yields its facts (one parse, not two)."""
-    job, config, chunk = work
-    results = []
-    checked = iter_handoffs([path for path, _ in chunk], job, config)
-    for (_, handoff_id), (doc, result) in zip(chunk, checked, strict=True):
-        verdict = Verdict(is_complete(result.findings), not result.has_errors and not result.open_items)
-        facts = facts_of_handoff(doc) if doc is not None else Facts(valid=False)
-        results.append((handoff_id, verdict, facts))
-    return results
+@dataclass
+class _Learned:
+    verdicts: dict[tuple[str, str], Verdict]  # (handoff id, blob) -> verdict
+    facts: dict[str, Facts]  # blob -> facts
 
 
-def _check_versions(versions: Mapping[str, bytes], config: Config, today: dt.date) -> dict[str, tuple[Verdict, Facts]]:
-    """Check one version per handoff id (id -> content) with the full rule engine."""
-    if not versions:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="handoff-metrics-") as scratch:
-        root = Path(scratch)
-        files: list[tuple[Path, str]] = []
-        for handoff_id, content in sorted(versions.items()):
-            path = root / "handoffs" / f"{handoff_id}.md"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-            files.append((path, handoff_id))
+def _scratch_parent() -> str | None:
+    """Where versions are written to be checked: memory when the system offers it, because
+    creating and deleting thousands of small files on disk costs as much as checking them."""
+    shared = Path("/dev/shm")  # noqa: S108 - only the parent: mkdtemp makes a private 0700 directory
+    return str(shared) if shared.is_dir() and os.access(shared, os.W_OK) else None
+
+
+def _analyse(chunk: _Chunk) -> _Learned:
+    """Check the versions that need the full rules, then read the others' facts."""
+    learned = _Learned({}, {})
+    readings: dict[str, Reading] = {}
+    with tempfile.TemporaryDirectory(prefix="handoff-metrics-", dir=_scratch_parent()) as scratch:
         # The scratch copy is not a git repository: the status rule only warns there,
         # and approval is taken from history instead.
-        job = Job(root, config.rules.base_branch, today, False)
-        workers = min(os.cpu_count() or 1, 8)
-        if len(files) < PARALLEL_THRESHOLD or workers < 2:
-            done = _check_chunk((job, config, files))
-        else:
-            chunks = [(job, config, files[i::workers]) for i in range(workers)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                done = [row for rows in pool.map(_check_chunk, chunks) for row in rows]
-        return {handoff_id: (verdict, facts) for handoff_id, verdict, facts in done}
+        job = Job(Path(scratch), chunk.config.rules.base_branch, chunk.today, False)
+        rounds = max((len(work.checks) for work in chunk.works), default=0)
+        # One version per handoff id per round: the rules see the real path.
+        for index in range(rounds):
+            batch = [(w.handoff_id, w.checks[index]) for w in chunk.works if index < len(w.checks)]
+            _check_round(batch, job, chunk, learned, readings)
+    for work in chunk.works:
+        previous = readings.get(work.handoff_id)
+        for sha in work.reads:
+            facts, reading = read_version(chunk.contents[sha], previous)
+            learned.facts.setdefault(sha, facts)
+            previous = reading or previous
+    return learned
+
+
+def _check_round(
+    batch: list[tuple[str, str]], job: Job, chunk: _Chunk, learned: _Learned, readings: dict[str, Reading]
+) -> None:
+    paths = []
+    for handoff_id, sha in batch:
+        path = job.root / "handoffs" / f"{handoff_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(chunk.contents[sha])
+        paths.append(path)
+    # Each loaded document also yields its facts and the reading later versions build on.
+    for (handoff_id, sha), (doc, result) in zip(batch, iter_handoffs(paths, job, chunk.config), strict=True):
+        learned.verdicts[(handoff_id, sha)] = Verdict(
+            is_complete(result.findings), not result.has_errors and not result.open_items
+        )
+        learned.facts.setdefault(sha, facts_of_handoff(doc) if doc is not None else Facts(valid=False))
+        reading = reading_of_handoff(doc) if doc is not None else None
+        if reading is not None:
+            readings[handoff_id] = reading
+
+
+def _run(works: list[_Work], contents: dict[str, bytes], config: Config, today: dt.date) -> _Learned:
+    """Every work item, in worker processes (one per core) when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    versions = sum(len(w.checks) + len(w.reads) for w in works)
+    if versions < PARALLEL_THRESHOLD or workers < 2:
+        return _analyse(_Chunk(config, today, tuple(works), contents))
+    chunks = []
+    for share in (works[i::workers] for i in range(workers)):
+        shas = {sha for work in share for sha in (*work.checks, *work.reads)}
+        chunks.append(_Chunk(config, today, tuple(share), {sha: contents[sha] for sha in shas}))
+    learned = _Learned({}, {})
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_analyse, chunks):
+            learned.verdicts.update(part.verdicts)
+            for sha, facts in part.facts.items():
+                learned.facts.setdefault(sha, facts)
+    return learned
+
+
+def _work_for(fh: FileHistory, cache: AnalysisCache) -> _Work:
+    # The first-reviewed and the approved version get the full check.
+    checks = [v.blob for v in (fh.first, fh.approval) if v is not None and v.blob]
+    checks = [sha for sha in dict.fromkeys(checks) if (fh.handoff_id, sha) not in cache.verdicts]
+    # Every version on the base branch (oldest first), and the newest anywhere, are read for facts.
+    wanted = [v.blob for v in (*fh.main, fh.first, fh.latest) if v is not None and v.blob]
+    reads = [sha for sha in dict.fromkeys(wanted) if sha not in cache.facts and sha not in checks]
+    return _Work(fh.handoff_id, tuple(checks), tuple(reads))
 
 
 def build_records(
@@ -126,33 +180,12 @@ def build_records(
 ) -> list[HandoffRecord]:
     files = history.files
     cache = cache or AnalysisCache(None)
-    needed: set[str] = set()
-    for fh in files.values():
-        needed.update(v.blob for v in fh.main if v.blob)
-        for version in (fh.first, fh.latest):
-            if version is not None and version.blob:
-                needed.add(version.blob)
-    # The first-reviewed and the approved version of each file get the full check.
-    to_check = {
-        (fh.handoff_id, version.blob)
-        for fh in files.values()
-        for version in (fh.first, fh.approval)
-        if version is not None and version.blob
-    }
-    missing_checks = {key for key in to_check if key not in cache.verdicts}
-    blobs = read_blobs(root, {sha for sha in needed if sha not in cache.facts} | {sha for _, sha in missing_checks})
-    # One handoff id per check run (the rules see the real path); a second run for the
-    # files whose approved version differs from the first-reviewed one.
-    rounds: list[dict[str, str]] = [{}, {}]
-    for handoff_id, sha in sorted(missing_checks):
-        rounds[0 if handoff_id not in rounds[0] else 1][handoff_id] = sha
-    for batch in rounds:
-        checked = _check_versions({i: blobs[sha] for i, sha in batch.items()}, config, today)
-        for handoff_id, (verdict, facts) in checked.items():
-            cache.verdicts[(handoff_id, batch[handoff_id])] = verdict
-            cache.facts.setdefault(batch[handoff_id], facts)
-    missing_facts = {sha for sha in needed if sha not in cache.facts}
-    cache.facts.update(_read_all_facts({sha: blobs[sha] for sha in missing_facts}))
+    works = [work for _, fh in sorted(files.items()) if (work := _work_for(fh, cache)).checks or work.reads]
+    contents = read_blobs(root, {sha for work in works for sha in (*work.checks, *work.reads)})
+    learned = _run(works, contents, config, today)
+    cache.verdicts.update(learned.verdicts)
+    for sha, facts in learned.facts.items():
+        cache.facts.setdefault(sha, facts)
     cache.save()
     records = []
     for _, fh in sorted(files.items()):

@@ -82,6 +82,7 @@ _CODE = (
     "model.py",
     "findings.py",
     "metrics/facts.py",
+    "metrics/versions.py",
     "metrics/events.py",
     "metrics/cache.py",
 )

@@ -3,7 +3,7 @@
 A metric is a dict with at least ``value``; rates carry ``numerator`` and
 ``denominator``; timings carry ``count``, ``target`` and ``within_target``; a figure
 that needs review data it does not have says ``unavailable`` with the reason and a
-``value`` of ``None``.  Definitions are in docs/metrics.md.
+``value`` of ``None``.  Definitions are in the README, "Measuring handoffs".
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def read_facts(raw: bytes) -> Facts:
     if isinstance(parts, SplitProblem):  # as the checker does: the whole file is body
         return facts_of(None, parse_body(source.text, 1, len(source.lines)))
     body = parse_body(parts.body, parts.body_line, len(source.lines))
-    return facts_of(_front_matter(yamlsafe.load(parts.yaml, first_line=parts.yaml_line)), body)
+    return facts_of(front_matter(yamlsafe.load(parts.yaml, first_line=parts.yaml_line)), body)
 
 
 def facts_of_handoff(doc: Handoff) -> Facts:
@@ -107,7 +107,7 @@ def facts_of(front: FrontMatter | None, body: Body) -> Facts:
     )
 
 
-def _front_matter(doc: yamlsafe.YamlDocument) -> FrontMatter | None:
+def front_matter(doc: yamlsafe.YamlDocument) -> FrontMatter | None:
     if not isinstance(doc.data, dict) or doc.problems:
         return None
     try:

@@ -1,13 +1,14 @@
 """Every version of every handoff file, from a fixed number of git processes, never one per commit.
 
 ``git log --all --topo-order`` (no diffs: cheap) lists every commit of every ref with
-its parents.  One more ``git log --no-walk --stdin --raw`` prints, for the commits not
-seen before, each one's diff against its *first* parent restricted to ``handoffs/``;
-commits never change, so those diffs are cached in .git/ and a recomputation only
-diffs new commits.  From the parent links we walk the base branch's first-parent
-chain: a file's first version on that chain is its approval (a merge commit, a squash
-commit or a fast-forwarded commit alike); later versions on the chain are
-post-approval changes.  Versions on other commits are pull-request work; the earliest
+its tree and parents.  ``git log --no-walk --stdin --raw`` (one per core) prints, for
+the commits not seen before, each one's diff against its *first* parent, of which the
+``handoffs/`` part is kept; a diff depends only on the two trees, so each pair of trees
+is diffed once.  Commits never change, so those diffs are cached in .git/ and a
+recomputation only diffs new commits.  From the parent links we walk the base branch's
+first-parent chain: a file's first version on that chain is its approval (a merge
+commit, a squash commit or a fast-forwarded commit alike); later versions on the chain
+are post-approval changes.  Versions on other commits are pull-request work; the earliest
 version anywhere is the one first put up for review.  Blob contents are then read in
 one ``git cat-file --batch`` process.
 """
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +29,8 @@ from handoffs.errors import HandoffError
 
 HANDOFF_PATH = re.compile(r"^handoffs/(?P<id>[^/]+/[^/]+)\.md$")
 _ZERO = "0" * 40
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%ct%x1f%s"
+_PARALLEL_DIFF = 1_000  # commits; below this, a second git process costs more than it saves
+_LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%s"
 # "Merge pull request #12 from …" (merge commit) or "Title (#12)" (squash merge).
 _PULL = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)\s*$")
 
@@ -115,18 +119,58 @@ def _parse_changes(tokens: list[str]) -> Changes:
     return tuple(changes)
 
 
-def _list_commits(root: Path) -> list[tuple[str, tuple[str, ...], dt.datetime, str]]:
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    sha: str
+    tree: str
+    parents: tuple[str, ...]
+    time: dt.datetime
+    subject: str
+
+
+def _list_commits(root: Path) -> list[_Listed]:
     """Every commit of every ref, children before parents; no diffs, so this is cheap."""
     raw = _git(root, "log", "--all", "--topo-order", "-z", f"--format={_LOG_FORMAT}")
     listed = []
     for record in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
-        sha, parents, stamp, subject = record.rstrip("\0").split("\x1f", 3)
-        listed.append((sha, tuple(parents.split()), dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC), subject))
+        sha, tree, parents, stamp, subject = record.rstrip("\0").split("\x1f", 4)
+        time = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
+        listed.append(_Listed(sha, tree, tuple(parents.split()), time, subject))
     return listed
 
 
+def _diff_distinct(root: Path, commits: list[_Listed], trees: dict[str, str]) -> dict[str, Changes]:
+    """Each commit's changes, diffing each (first parent's tree, tree) pair only once.
+
+    A diff depends only on the two trees, and the same pair recurs often: a pull
+    request's commit and the merge commit that brings it in unchanged, a squash merge
+    and its branch's head.  A commit with its parent's tree changed nothing.
+    """
+    empty: Changes = ()
+    pairs = {c.sha: (trees.get(c.parents[0], "") if c.parents else "", c.tree) for c in commits}
+    representative: dict[tuple[str, str], str] = {}
+    for sha, (before, after) in pairs.items():
+        if before != after:
+            representative.setdefault((before, after), sha)
+    diffed = _diff_commits(root, list(representative.values()))
+    return {sha: diffed[representative[pair]] if pair in representative else empty for sha, pair in pairs.items()}
+
+
 def _diff_commits(root: Path, shas: list[str]) -> dict[str, Changes]:
-    """Each commit's changes under handoffs/ against its first parent, in one ``git log`` run."""
+    """Each commit's changes under handoffs/ against its first parent.
+
+    Diffing is git's slowest step (each diff walks the whole handoffs/ tree, so it grows
+    with commits times files); the commits are split between one ``git log`` per core.
+    """
+    workers = min(os.cpu_count() or 1, 8) if len(shas) >= _PARALLEL_DIFF else 1
+    shares = [shas[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # threads: the work is in the git processes
+        parts = list(pool.map(lambda share: _diff_share(root, share), shares))
+    return {sha: changes for part in parts for sha, changes in part.items()}
+
+
+def _diff_share(root: Path, shas: list[str]) -> dict[str, Changes]:
+    """One ``git log`` run diffing ``shas``."""
     if not shas:
         return {}
     raw = _git(
@@ -179,11 +223,11 @@ def _read_commits(root: Path, cache: Path | None) -> list[_Commit]:
     """All commits with their handoff changes; a commit never changes, so its diff is cached."""
     listed = _list_commits(root)
     known = _load_changes(cache)
-    missing = [sha for sha, *_ in listed if sha not in known]
+    missing = [c for c in listed if c.sha not in known]
     if missing:
-        known.update(_diff_commits(root, missing))
-        _save_changes(cache, {sha: known[sha] for sha, *_ in listed})
-    return [_Commit(sha, parents, time, known[sha], subject) for sha, parents, time, subject in listed]
+        known.update(_diff_distinct(root, missing, {c.sha: c.tree for c in listed}))
+        _save_changes(cache, {c.sha: known[c.sha] for c in listed})
+    return [_Commit(c.sha, c.parents, c.time, known[c.sha], c.subject) for c in listed]
 
 
 def pull_number(subject: str) -> int | None:
