@@ -142,6 +142,7 @@ HTML_TAGS = frozenset(
         "font",
     )
 )
+_PAREN = re.compile(r"[()]")
 _ANGLE = re.compile(r"<([^<>\n]{1,200})>")
 _TAG_NAME = re.compile(r"^/?([A-Za-z][A-Za-z0-9-]*)(?:[\s/]|$)")
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s]*|[^\s@]+@[^\s@]+)$")
@@ -164,16 +165,22 @@ def trailing_groups(text: str) -> list[str]:
     groups: list[str] = []
     rest = text.rstrip().rstrip(".").rstrip()
     while rest.endswith(")"):
-        depth = 0
-        for index in range(len(rest) - 1, -1, -1):
-            depth += {")": 1, "(": -1}.get(rest[index], 0)
-            if depth == 0:
-                groups.append(rest[index:])
-                rest = rest[:index].rstrip()
-                break
-        else:
+        start = _matching_open(rest)
+        if start is None:
             break
+        groups.append(rest[start:])
+        rest = rest[:start].rstrip()
     return groups
+
+
+def _matching_open(text: str) -> int | None:
+    """Where the "(" that balances the final ")" of ``text`` is; visits parentheses only."""
+    depth = 0
+    for paren in reversed(list(_PAREN.finditer(text))):
+        depth += 1 if paren.group() == ")" else -1
+        if depth == 0:
+            return paren.start()
+    return None
 
 
 def source_of(text: str) -> str | None:

@@ -67,7 +67,9 @@ def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:
 
 def bidi_problems(lines: tuple[str, ...]) -> list[SourceProblem]:
     """Invisible characters that make the text read differently from what is checked."""
-    problems = []
+    problems: list[SourceProblem] = []
+    if not any(_INVISIBLE_RE.search(line) for line in lines):
+        return problems
     for number, line in enumerate(lines, start=1):
         for match in _INVISIBLE_RE.finditer(line):
             char = match.group()

@@ -6,11 +6,14 @@ import re
 
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import is_html_markup
+from handoffs.matching import any_of
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
 _SCRIPT_LINK = re.compile(r"(?:javascript|vbscript)\s*:|data\s*:\s*[a-z]+/[a-z0-9.+-]+", re.IGNORECASE)
 _EVENT_ATTRIBUTE = re.compile(r"\{[^{}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
+# One scan of the document finds the lines either pattern can match.
+_SCRIPT_OR_EVENT = any_of((_SCRIPT_LINK.pattern, _EVENT_ATTRIBUTE.pattern))
 _FIRST_TAG = re.compile(r"<[^<>]*>")
 
 
@@ -32,8 +35,8 @@ def _check_markup(doc: Handoff, sink: FindingSink) -> None:
                 html.line,
                 f"raw HTML `{_short(html.html)}` is not published; write it as Markdown",
             )
-    for number in range(doc.body_line, len(doc.source.lines) + 1):
-        if number in doc.body.code_lines or number in reported:
+    for number in doc.lines_matching(_SCRIPT_OR_EVENT, original=True):
+        if number < doc.body_line or number in doc.body.code_lines or number in reported:
             continue
         line = doc.source.lines[number - 1]
         for pattern, what in (

@@ -32,7 +32,7 @@ def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[Op
             sink.add("HO301", section.line, f"section `## {name}` is empty", section=name)
         else:
             _check_placeholders(doc, section, ctx, sink, candidates)
-    _check_front_matter_placeholders(doc, ctx, sink)
+    _check_front_matter_placeholders(doc, ctx, sink, candidates)
     _check_sources(doc, ctx, sink)
     _check_quality(doc, ctx, sink)
     return _check_open_items(doc, ctx, sink)
@@ -91,12 +91,15 @@ def _check_placeholders(
             )
 
 
-def _check_front_matter_placeholders(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+def _check_front_matter_placeholders(
+    doc: Handoff, ctx: RuleContext, sink: FindingSink, candidates: frozenset[int]
+) -> None:
     pattern = ctx.config.placeholder_pattern
     # A value already reported as invalid on its line needs no second message.
     reported = {f.line for f in sink.findings if f.code in ("HO115", "HO116", "HO117")}
     for loc, scalar in doc.yaml.scalars.items():
-        if doc.yaml.line_of(loc) in reported or not _may_be_placeholder(doc, ctx, doc.yaml.line_of(loc)):
+        line = doc.yaml.line_of(loc)
+        if line in reported or line not in candidates:
             continue
         text = for_matching(scalar.text)
         hit = any(True for _ in bounded(pattern.finditer(text), text)) or (
@@ -105,11 +108,6 @@ def _check_front_matter_placeholders(doc: Handoff, ctx: RuleContext, sink: Findi
         if hit:
             name = ".".join(str(p) for p in loc)
             sink.add("HO302", doc.yaml.line_of(loc), f"`{name}` is still a placeholder (`{scalar.text}`)")
-
-
-def _may_be_placeholder(doc: Handoff, ctx: RuleContext, line: int) -> bool:
-    text = doc.matching_lines[line - 1] if 0 < line <= len(doc.matching_lines) else ""
-    return "<" in text or ctx.config.placeholder_pattern.search(text) is not None
 
 
 def _check_sources(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
@@ -154,12 +152,13 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
 
 
 def _check_vague_language(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+    candidates = set(doc.lines_matching(ctx.config.vague_pattern)) - doc.body.code_lines - doc.body.comment_lines
     for name in ctx.config.vague.sections:
         section = doc.body.section(name)
         if section is None:
             continue
         for number, _line in _section_lines(doc, section):
-            if number in doc.body.code_lines or number in doc.body.comment_lines:
+            if number not in candidates:
                 continue
             text = _SOURCE_SPAN.sub(lambda m: " " * len(m.group(0)), doc.matching_lines[number - 1])
             for match in bounded(ctx.config.vague_pattern.finditer(text), text):
