@@ -265,6 +265,16 @@ def test_a_new_handoff_that_cannot_be_read_fails(world: World, run_cli: Callable
     assert f"{HANDOFF} must pass `handoff check` first" in description
 
 
+def test_a_handoff_that_is_not_utf8_at_the_head_fails(world: World, run_cli: Callable[..., CliResult]) -> None:
+    # "\udce9" is served as the single byte 0xE9 (Latin-1 "é"): not UTF-8, as `check` says (HO100).
+    pull = world.open_pull({HANDOFF: PLAIN.replace("Northwind", "Northw\udce9nd", 1)})
+    code, out = approvals(run_cli, pull)
+    state, description = status_of(world, pull.head_sha)
+    assert (code, state) == (1, "failure"), out
+    assert f"{HANDOFF} must pass `handoff check` first" in description
+    assert "HO100" in out
+
+
 def test_an_unreadable_change_keeps_the_existing_owners_and_fails(
     world: World, run_cli: Callable[..., CliResult]
 ) -> None:

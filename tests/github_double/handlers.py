@@ -303,7 +303,8 @@ def get_content(req: Request) -> Reply:
     content = repo.file_at(ref, path)
     if content is None:
         raise HTTPError.not_found()
-    raw = content.encode()
+    # surrogateescape: a test can serve bytes that are not UTF-8 ("\udce9" is byte 0xE9).
+    raw = content.encode("utf-8", "surrogateescape")
     sha = fake_sha("blob", raw)
     url = f"{views.repo_api(repo)}/contents/{quote(path)}?ref={quote(ref, safe='')}"
     html = f"{views.repo_html(repo)}/blob/{ref}/{quote(path)}"

@@ -107,6 +107,10 @@ def test_read_text_reports_load_problems_whatever_their_severity(config: Config)
     assert any("HO112" in p for p in problems)
     assert read_text(handoff_text(), PATH, config)[1] == ()
     assert read_text(handoff_text() + "\x00", PATH, config)[0] is None
+    latin1 = handoff_text().replace("Northwind", "Northw\xe9nd").encode("latin-1")
+    doc, problems = read_text(latin1, PATH, config)
+    assert doc is None
+    assert any("HO100" in p and "not UTF-8" in p for p in problems)
 
 
 def test_a_removed_handoff_needs_its_owners(config: Config) -> None:

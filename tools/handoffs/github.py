@@ -285,11 +285,15 @@ class GitHubRepo:
 
     # --- files ---------------------------------------------------------------------
 
-    def file_text(self, path: str, ref: str) -> str | None:
-        """The file at ``ref`` as text (``None`` if it does not exist there) — data only."""
+    def file_bytes(self, path: str, ref: str) -> bytes | None:
+        """The file at ``ref`` as bytes (``None`` if it does not exist there) — data only.
+
+        Bytes, not text: decoding is the document model's job, so a file that is not
+        UTF-8 is refused there (HO100) exactly as ``handoff check`` refuses it.
+        """
         from github import GithubException
 
-        def go() -> str | None:
+        def go() -> bytes | None:
             try:
                 content = self._repo.get_contents(path, ref=ref)
             except GithubException as exc:
@@ -299,7 +303,7 @@ class GitHubRepo:
             if isinstance(content, list):
                 raise GitHubError(f"{path} is a directory at {ref[:12]}, not a handoff file")
             if content.encoding == "base64" and content.content is not None:
-                return base64.b64decode(content.content).decode("utf-8", errors="replace")
+                return base64.b64decode(content.content)
             raise GitHubError(f"{path} at {ref[:12]} is too large to read through the API")
 
         return self._call(f"read {path} at {ref[:12]}", go)

@@ -124,7 +124,7 @@ def handoff_changes(
         base_text = _base_text(options, base_path)
         base_doc = parse_text(base_text, base_path, config) if base_text is not None else None
         removed = changed.status == "removed"
-        head_text = None if removed else gh.file_text(changed.filename, head_sha)
+        head_text = None if removed else gh.file_bytes(changed.filename, head_sha)
         head_doc, head_problems = (None, ()) if head_text is None else read_text(head_text, changed.filename, config)
         if head_text is None and not removed:  # listed as changed, yet not there: never "no handoff"
             head_problems = (f"not found at {head_sha[:12]}",)

@@ -33,8 +33,8 @@ def parse_text(text: str, path: str, config: Config) -> Handoff | None:
     return read_text(text, path, config)[0]
 
 
-def read_text(text: str, path: str, config: Config) -> tuple[Handoff | None, tuple[str, ...]]:
-    """Parse ``text`` as the handoff at ``path``, with every problem met while loading it.
+def read_text(text: str | bytes, path: str, config: Config) -> tuple[Handoff | None, tuple[str, ...]]:
+    """Parse ``text`` (or raw bytes) as the handoff at ``path``, with every problem met while loading it.
 
     The problems (bad encoding, YAML duplicate keys, tags or aliases, invalid front
     matter…) are reported whatever severity ``schema/rules.yaml`` gives them: a
@@ -49,7 +49,7 @@ def read_text(text: str, path: str, config: Config) -> tuple[Handoff | None, tup
         root = Path(tmp)
         target = root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         sink = FindingSink(path, lambda _code: Severity.ERROR)
         doc = load_handoff(target, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
         return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
