@@ -23,7 +23,7 @@ from handoffs.document import yamlsafe
 from handoffs.document.body import Body, parse_body
 from handoffs.document.explain import explain_validation_errors
 from handoffs.document.frontmatter_split import Split, SplitProblem, split
-from handoffs.document.source import SourceText, for_matching, read_source
+from handoffs.document.source import SourceProblem, SourceText, for_matching, read_source, source_from_bytes
 from handoffs.matching import Pattern
 from handoffs.model import FrontMatter
 from handoffs.rules.sink import FindingSink
@@ -97,7 +97,21 @@ class Handoff:
 
 def load_handoff(path: Path, *, root: Path, max_bytes: int, sink: FindingSink) -> Handoff | None:
     """Read ``path``; every problem goes to ``sink``; ``None`` if nothing could be read."""
-    source, problems = read_source(path, max_bytes)
+    return _load(path, root, sink, *read_source(path, max_bytes))
+
+
+def parse_handoff(raw: bytes, *, path: Path, root: Path, max_bytes: int, sink: FindingSink) -> Handoff | None:
+    """Like ``load_handoff`` for content already in memory (a git blob, an API response).
+
+    ``path`` is where the content lives (or would live) under ``root``: the handoff
+    id and the path rules depend on it; the file system is never touched.
+    """
+    return _load(path, root, sink, *source_from_bytes(raw, max_bytes))
+
+
+def _load(
+    path: Path, root: Path, sink: FindingSink, source: SourceText | None, problems: list[SourceProblem]
+) -> Handoff | None:
     for problem in problems:
         sink.add(_SOURCE_CODES[problem.kind], problem.line, problem.message, column=problem.column)
     if source is None:

@@ -45,9 +45,20 @@ class SourceText:
 def read_source(path: Path, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
     """Read ``path``; ``None`` text means it cannot be checked further."""
     size = path.stat().st_size
-    if size > max_bytes:
-        return None, [SourceProblem("too-large", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
+    if size > max_bytes:  # decided before reading: a 20 MB file is never loaded
+        return None, [_too_large(size, max_bytes)]
     return decode(path.read_bytes())
+
+
+def source_from_bytes(raw: bytes, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
+    """The same decision for content that is already in memory (from git or the API)."""
+    if len(raw) > max_bytes:
+        return None, [_too_large(len(raw), max_bytes)]
+    return decode(raw)
+
+
+def _too_large(size: int, max_bytes: int) -> SourceProblem:
+    return SourceProblem("too-large", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")
 
 
 def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:

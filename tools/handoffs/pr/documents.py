@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from handoffs.config import Category, Config
-from handoffs.document.handoff import Handoff, load_handoff
+from handoffs.document.handoff import Handoff, parse_handoff
 from handoffs.errors import HandoffError
 from handoffs.findings import Severity
 from handoffs.git import BaseTree
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 from handoffs.rules.terms import find_term_hits
+
+# Where in-memory content is said to live: only its path relative to this root matters.
+_VIRTUAL_ROOT = Path("/handoff-repository")
 
 # Changing any of these on a handoff that is already approved is a scope change (SPEC §5).
 SCOPE_SECTIONS = ("Promised scope", "Exclusions", "Success criteria", "Custom terms")
@@ -39,20 +41,22 @@ def read_text(text: str | bytes, path: str, config: Config) -> tuple[Handoff | N
     The problems (bad encoding, YAML duplicate keys, tags or aliases, invalid front
     matter…) are reported whatever severity ``schema/rules.yaml`` gives them: a
     decision must not rest on a document that two readers could read differently.
-    The document model reads files, so the text goes to a private temporary
-    directory at the same relative path (the handoff id depends on it).
+    The content is parsed in memory, as if it were at ``path`` in the repository
+    (the handoff id depends on it); nothing is written to disk.
     """
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts:
         raise HandoffError(f"{path}: not a path inside the repository")
-    with tempfile.TemporaryDirectory(prefix="handoff-pr-") as tmp:
-        root = Path(tmp)
-        target = root.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-        sink = FindingSink(path, lambda _code: Severity.ERROR)
-        doc = load_handoff(target, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
-        return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    sink = FindingSink(path, lambda _code: Severity.ERROR)
+    doc = parse_handoff(
+        raw,
+        path=_VIRTUAL_ROOT.joinpath(*relative.parts),
+        root=_VIRTUAL_ROOT,
+        max_bytes=config.rules.max_file_bytes,
+        sink=sink,
+    )
+    return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
 
 
 def flagged_categories(doc: Handoff | None, config: Config, today: dt.date) -> tuple[Category, ...]:
