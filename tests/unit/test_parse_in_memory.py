@@ -45,3 +45,23 @@ def test_oversized_content_in_memory_is_refused_like_a_large_file(tmp_path: Path
     sink = _sink(tmp_path / "x.md")
     assert parse_handoff(b"x" * 101, path=tmp_path / "x.md", root=tmp_path, max_bytes=100, sink=sink) is None
     assert [f.code for f in sink.findings] == ["HO101"]
+
+
+def test_checking_content_in_memory_finds_what_checking_the_file_finds(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from handoffs.engine import Job, check_contents, check_files
+
+    raw = handoff_text(FRONT_MATTER, BODY.replace("(source: order form §2.1)", "")).encode()
+    on_disk = tmp_path / "handoffs" / f"{HANDOFF_ID}.md"
+    on_disk.parent.mkdir(parents=True)
+    on_disk.write_bytes(raw)
+    config = load_config(PROJECT)
+    job = Job(tmp_path, "main", dt.date(2026, 11, 23), strict=False)
+
+    [from_disk] = check_files([on_disk], job, config).files
+    [(doc, in_memory)] = check_contents([(raw, on_disk)], job, config)
+
+    assert doc is not None
+    assert [(f.code, f.line) for f in in_memory.findings] == [(f.code, f.line) for f in from_disk.findings]
+    assert "HO303" in {f.code for f in in_memory.findings}

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import Handoff, load_handoff
+from handoffs.document.handoff import Handoff, load_handoff, parse_handoff
 from handoffs.errors import UsageError
 from handoffs.findings import CheckResult, FileResult, OpenItem, Severity
 from handoffs.git import BaseTree, base_tree
@@ -109,11 +109,22 @@ class _Checker:
 
     def check_document(self, path: Path) -> tuple[Handoff | None, FileResult]:
         """The loaded document (``None`` if unreadable) and everything found in it."""
+        max_bytes = self.config.rules.max_file_bytes
+        return self._check(path, lambda sink: load_handoff(path, root=self.job.root, max_bytes=max_bytes, sink=sink))
+
+    def check_content(self, raw: bytes, path: Path) -> tuple[Handoff | None, FileResult]:
+        """``check_document`` for content in memory that lives at ``path`` (a git blob)."""
+        max_bytes = self.config.rules.max_file_bytes
+        return self._check(
+            path, lambda sink: parse_handoff(raw, path=path, root=self.job.root, max_bytes=max_bytes, sink=sink)
+        )
+
+    def _check(self, path: Path, load: Callable[[FindingSink], Handoff | None]) -> tuple[Handoff | None, FileResult]:
         sink = FindingSink(str(path), self._severity)
         handoff: Handoff | None = None
         open_items: list[OpenItem] = []
         try:
-            handoff = load_handoff(path, root=self.job.root, max_bytes=self.config.rules.max_file_bytes, sink=sink)
+            handoff = load(sink)
             if handoff is not None:
                 open_items = self._run_rules(handoff, sink)
         except Exception:
@@ -147,6 +158,15 @@ class _Checker:
 def check_paths(paths: Iterable[Path], job: Job) -> CheckResult:
     config = load_config(job.root)
     return check_files(discover(list(paths)), job, config)
+
+
+def check_contents(
+    contents: Iterable[tuple[bytes, Path]], job: Job, config: Config
+) -> Iterator[tuple[Handoff | None, FileResult]]:
+    """Check content held in memory (e.g. historical versions from git), each as if at its path."""
+    checker = _Checker(job, config)
+    for raw, path in contents:
+        yield checker.check_content(raw, path)
 
 
 def iter_handoffs(files: Iterable[Path], job: Job, config: Config) -> Iterator[tuple[Handoff | None, FileResult]]:
