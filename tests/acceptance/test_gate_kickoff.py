@@ -10,14 +10,22 @@ import pytest
 
 from tests.conftest import CliResult
 from tests.factories import BODY, FRONT_MATTER, commit_all, git, handoff_text, make_repo, write_handoff
+from tests.github_double.server import GitHubDouble
 
 HID = "northwind-health/2026-11-23-implementation"
 OPEN_ITEM = "- Renewal date unknown (open: @dana-sales by 2026-12-20)\n"
 
 
-def _approve(repo: Path, text: str) -> Path:
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline unless a test points the gate at the GitHub double."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+
+
+def _approve(repo: Path, text: str, subject: str = "approved handoff") -> Path:
     path = write_handoff(repo, HID, text)
-    commit_all(repo, "approved handoff")
+    commit_all(repo, subject)
     return path
 
 
@@ -40,6 +48,7 @@ def test_an_approved_clean_handoff_passes(repo: Path, run_cli: Callable[..., Cli
     assert result.exit_code == 0, result.out
     assert "PASSED" in result.out
     assert "custom terms (pricing): reviewed" in result.out
+    assert "custom-term rule applied: offline (no GITHUB_TOKEN)" in result.out
     assert _ho406(run_cli, path) is False
 
 
@@ -98,3 +107,59 @@ def test_unknown_handoff(repo: Path, run_cli: Callable[..., CliResult], handoff_
     result = run_cli("gate", "kickoff", handoff_id)
     assert result.exit_code == 1
     assert f"no handoff `{handoff_id}`" in result.err
+
+
+def _online(github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch, *reviews: tuple[str, str]) -> None:
+    """Point the gate at the double, where pull request #1 (the one that merged the handoff) has ``reviews``."""
+    gh = github_double.state.add_repo("acme/handoffs")
+    for name, value in github_double.environ("acme/handoffs").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HANDOFF_GITHUB_BACKOFF", "0")
+    pull = gh.add_pull("Add handoff", files=[f"handoffs/{HID}.md"])
+    assert pull.number == 1
+    for user, state in reviews:
+        pull.add_review(user, state)
+
+
+def test_online_custom_terms_need_an_approval_from_their_category_reviewers(
+    repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The handoff flags `pricing` (reviewers: the finance team, @frank-finance).
+    _online(github_double, monkeypatch, ("raj-impl", "APPROVED"), ("frank-finance", "APPROVED"))
+    _approve(repo, handoff_text(), "Add handoff (#1)")
+    result = _gate(run_cli)
+    assert result.exit_code == 0, result.out
+    assert "custom-term rule applied: GitHub reviews of pull request #1" in result.out
+    assert "custom terms (pricing): reviewed (approved on pull request #1)" in result.out
+
+
+def test_online_approval_by_someone_else_does_not_review_the_terms(
+    repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The receiving owner approved; finance approved, then asked for changes (the later review counts).
+    _online(
+        github_double,
+        monkeypatch,
+        ("raj-impl", "APPROVED"),
+        ("frank-finance", "APPROVED"),
+        ("frank-finance", "CHANGES_REQUESTED"),
+    )
+    _approve(repo, handoff_text(), "Merge pull request #1 from acme/handoff")
+    result = _gate(run_cli, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.out)
+    assert data["blockers"] == [
+        "custom terms (pricing) have not been approved by their category reviewers on pull request #1"
+    ]
+    assert "custom-term rule applied: GitHub reviews of pull request #1 by each category's reviewers" in data["notes"]
+
+
+def test_online_unknown_pull_request_blocks(
+    repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _online(github_double, monkeypatch, ("frank-finance", "APPROVED"))
+    _approve(repo, handoff_text())  # a direct commit: its subject names no pull request
+    result = _gate(run_cli)
+    assert result.exit_code == 1
+    assert "custom-term reviews cannot be verified: the approving commit" in result.out
+    assert "names no pull request" in result.out

@@ -25,6 +25,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,7 +172,16 @@ def test_every_metric_matches_the_hand_computed_value(history: Path, run_cli: Ca
     # A one entry; B's two entries are one incident after normalising -> 2.
     assert m["repeated_context_incidents"]["value"] == 2
     # Due dates passed: A (11-20, completed 11-18: on time) and B (11-19, not completed); C due 12-10 -> 1/2.
-    assert m["first_milestone_completion_rate"] == {"value": 0.5, "numerator": 1, "denominator": 2}
+    # Offline, "done" is the first `status: completed` on main, and the figure says so.
+    milestone = m["first_milestone_completion_rate"]
+    assert {k: milestone[k] for k in ("value", "numerator", "denominator")} == {
+        "value": 0.5,
+        "numerator": 1,
+        "denominator": 2,
+    }
+    assert milestone["partial"] is True
+    assert "status: completed" in str(milestone["basis"])
+    assert "GITHUB_TOKEN" in str(milestone["unavailable"])
     # No token: acceptance unavailable, over the two approved handoffs.
     assert m["acceptance_rate"]["value"] is None
     assert m["acceptance_rate"]["denominator"] == 2
@@ -247,6 +257,49 @@ def test_review_data_fills_acceptance_and_returns(
     # Merged pull requests' reviews are cached: a review added later does not change the figures.
     pr_a.add_review("dana-sales", "CHANGES_REQUESTED", body="missing context")
     assert metrics(run_cli) == m
+
+
+def _milestone_issue(gh: Any, handoff: str, *, closed_at: str | None) -> None:
+    """A first-milestone issue as `handoff on-merge` opens it, closed at ``closed_at`` if given."""
+    issue = gh.add_issue(
+        f"First milestone: {handoff}",
+        labels=["first-milestone"],
+        body=f"<!-- handoff-first-milestone: {handoff} -->\nKick off the rollout.",
+        state="closed" if closed_at else "open",
+    )
+    issue.closed_at = closed_at
+
+
+def test_first_milestone_is_done_when_its_issue_closes_by_the_due_date(
+    history: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gh = github_double.state.add_repo("acme/handoffs")
+    for name, value in github_double.environ("acme/handoffs").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HANDOFF_GITHUB_BACKOFF", "0")
+    gh.add_pull("A", files=[f"handoffs/{A}.md"])  # #1 and #2, the pull requests that approved A and B
+    gh.add_pull("B", head="b-branch", files=[f"handoffs/{B}.md"])
+    # A (due 11-20) marked completed on main 11-18, but its issue closed late, 11-21.
+    _milestone_issue(gh, A, closed_at="2026-11-21T09:00:00Z")
+    # B (due 11-19) never marked completed, but its issue closed on the due day (late evening UTC);
+    # a second, still open issue for B with the same marker does not count twice.
+    _milestone_issue(gh, B, closed_at="2026-11-19T23:30:00Z")
+    _milestone_issue(gh, B, closed_at=None)
+    # A labelled issue without the marker names no handoff and is ignored.
+    gh.add_issue("Unrelated", labels=["first-milestone"], body="no marker", state="closed")
+    m = metrics(run_cli)
+    # Due: A and B (C is due 12-10 and has no issue).  On time: B only -> 1/2, the opposite of offline.
+    assert m["first_milestone_completion_rate"] == {
+        "value": 0.5,
+        "numerator": 1,
+        "denominator": 2,
+        "basis": "first-milestone issue closed on or before first_milestone.due",
+    }
+    assert metrics(run_cli) == m  # recomputing counts nothing twice
+    # C's milestone closed early (before its due date passed): decided, on time -> 2/3.
+    _milestone_issue(gh, C, closed_at="2026-11-20T12:00:00Z")
+    assert metrics(run_cli)["first_milestone_completion_rate"]["numerator"] == 2
+    assert metrics(run_cli)["first_milestone_completion_rate"]["denominator"] == 3
 
 
 def test_recomputing_gives_identical_output(history: Path, run_cli: Callable[..., CliResult]) -> None:

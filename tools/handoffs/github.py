@@ -136,6 +136,8 @@ class IssueInfo:
     html_url: str
     labels: tuple[str, ...]
     assignees: tuple[str, ...]
+    state: str = "open"  # open | closed
+    closed_at: str | None = None  # ISO 8601, set once closed
 
 
 @dataclass(frozen=True)
@@ -417,6 +419,8 @@ def _issue_info(issue: Any) -> IssueInfo:
         html_url=issue.html_url,
         labels=tuple(lb.name for lb in issue.labels),
         assignees=tuple(a.login for a in issue.assignees),
+        state=issue.state,
+        closed_at=issue.closed_at.isoformat() if issue.closed_at else None,
     )
 
 

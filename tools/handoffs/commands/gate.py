@@ -4,6 +4,8 @@ The conditions are the ones the HO406 rule applies to `status: kicked-off` (shar
 through ``kickoff_blockers``), plus the first milestone and custom-term review.  Offline,
 custom terms count as reviewed when the handoff is approved: merging requires the
 joint-approval check, which demands an approval from every flagged category's reviewers.
+With a token, the reviews of the pull request that merged it decide instead
+(``handoffs.metrics.term_reviews``); the output says which rule was applied.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.errors import HandoffError
 from handoffs.findings import Finding, OpenItem
+
+if TYPE_CHECKING:
+    from handoffs.config import Config
 
 STATUS_CODES = ("HO406", "HO407")  # the gate's own question, asked of the status field
 
@@ -94,6 +100,7 @@ def evaluate(options: GateOptions) -> GateResult:
     from handoffs.engine import Job, iter_handoffs
     from handoffs.findings import Severity
     from handoffs.git import base_tree
+    from handoffs.metrics.term_reviews import token_present
     from handoffs.rules.status import kickoff_blockers
 
     path = options.root / "handoffs" / f"{options.handoff_id}.md"
@@ -112,16 +119,46 @@ def evaluate(options: GateOptions) -> GateResult:
     if doc is None or doc.front is None:
         blockers.append("no readable first milestone: the front matter is invalid")
     flagged = sorted({f.category for f in result.findings if f.severity is Severity.FLAG and f.category})
-    notes = []
-    if flagged:
-        approved = tree.paths is not None and relative in tree.paths
+    approved = tree.paths is not None and relative in tree.paths
+    notes: list[str] = []
+    online = token_present()
+    if approved and relative is not None and online:
+        online_blockers, notes = _online_term_review(options, config, tree.ref, relative)
+        blockers += online_blockers
+    elif flagged:
         verb = (
             "reviewed (the joint approval that merged it required their approval)" if approved else "not reviewed yet"
         )
         notes.append(f"custom terms ({', '.join(flagged)}): {verb}")
         if not approved:
             blockers.append(f"custom terms ({', '.join(flagged)}) have not been approved by their category reviewers")
+        if not online:
+            notes.append(
+                "custom-term rule applied: offline (no GITHUB_TOKEN), approval on main stands for the category reviews"
+            )
     return GateResult(options.handoff_id, tuple(blockers), tuple(notes))
+
+
+def _online_term_review(
+    options: GateOptions, config: Config, base_ref: str, relative: str
+) -> tuple[list[str], list[str]]:
+    """With a token: the merging pull request must hold an approval from each flagged category's reviewers."""
+    from handoffs.metrics import term_reviews
+
+    blockers: list[str] = []
+    notes: list[str] = []
+    review = term_reviews.review_custom_terms(options.root, config, base_ref, relative, options.today)
+    pull = f"pull request #{review.pull}" if review.pull is not None else "the merging pull request"
+    notes.append(f"custom-term rule applied: GitHub reviews of {pull} by each category's reviewers")
+    if review.problem is not None:
+        blockers.append(f"custom-term reviews cannot be verified: {review.problem}")
+    elif review.missing:
+        blockers.append(
+            f"custom terms ({', '.join(review.missing)}) have not been approved by their category reviewers on {pull}"
+        )
+    if review.flagged and not review.missing and review.problem is None:
+        notes.append(f"custom terms ({', '.join(review.flagged)}): reviewed (approved on {pull})")
+    return blockers, notes
 
 
 def _detail(reason: str, errors: list[Finding], open_items: tuple[OpenItem, ...]) -> str:

@@ -113,16 +113,41 @@ def kickoff_readiness_rate(records: Sequence[HandoffRecord], today: dt.date) -> 
     return rate(ready, len(due))
 
 
-def first_milestone_completion_rate(records: Sequence[HandoffRecord], today: dt.date) -> Metric:
+MILESTONE_BASIS_ISSUES = "first-milestone issue closed on or before first_milestone.due"
+MILESTONE_BASIS_OFFLINE = "offline stand-in: first commit on main setting `status: completed` on or before the due date"
+
+
+def first_milestone_completion_rate(
+    records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable, today: dt.date
+) -> Metric:
+    """Of the handoffs whose milestone is due (or done), those done by the due date.
+
+    "Done" is the closing of the first-milestone issue (SPEC §7) when GitHub can be read;
+    without it, the first `status: completed` on main stands in, and ``basis`` says so.
+    """
+    closings = None if isinstance(reviews, Unavailable) else reviews.milestones
+    if closings is None:
+        done = {r.handoff_id: r.completed_at for r in records}
+        why = reviews.reason if isinstance(reviews, Unavailable) else "first-milestone issues were not read"
+        extra: dict[str, Any] = {
+            "basis": MILESTONE_BASIS_OFFLINE,
+            "partial": True,
+            "unavailable": f"{MILESTONE_BASIS_OFFLINE} ({why})",
+        }
+    else:
+        done = {r.handoff_id: closings.get(r.handoff_id) for r in records}
+        extra = {"basis": MILESTONE_BASIS_ISSUES}
     decided = [
-        r for r in records if r.milestone_due is not None and (r.milestone_due < today or r.completed_at is not None)
+        r
+        for r in records
+        if r.milestone_due is not None and (r.milestone_due < today or done[r.handoff_id] is not None)
     ]
-    on_time = sum(
-        1
-        for r in decided
-        if r.completed_at is not None and r.milestone_due and r.completed_at.date() <= r.milestone_due
-    )
-    return rate(on_time, len(decided))
+    on_time = sum(1 for r in decided if _on_or_before(done[r.handoff_id], r.milestone_due))
+    return rate(on_time, len(decided), **extra)
+
+
+def _on_or_before(moment: dt.datetime | None, due: dt.date | None) -> bool:
+    return moment is not None and due is not None and moment.astimezone(dt.UTC).date() <= due
 
 
 def rework_count(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
@@ -226,7 +251,7 @@ def compute_metrics(
         "rework_count": lambda: rework_count(records, reviews),
         "kickoff_readiness_rate": lambda: kickoff_readiness_rate(records, today),
         "repeated_context_incidents": lambda: repeated_context_incidents(records, reviews),
-        "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, today),
+        "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, reviews, today),
         "acceptance_rate": lambda: acceptance_rate(records, reviews),
         "median_hours_close_to_handoff": lambda: close_to_handoff(records),
         "median_hours_handoff_to_approval": lambda: handoff_to_approval(records),

@@ -89,6 +89,11 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def git_output(root: Path, *args: str) -> bytes:
+    """Stdout of one git command in ``root``; a clear HandoffError if it fails."""
+    return _git(root, *args)
+
+
 def resolve_base(root: Path, base: str) -> str | None:
     for ref in (base, f"origin/{base}"):
         done = subprocess.run(

@@ -8,7 +8,10 @@ those figures are then shown as unavailable, never estimated.
 The pull request behind each approval is named in the approving commit's subject
 (``Merge pull request #12 …`` or ``… (#12)``).  A merged pull request's reviews no
 longer change, so they are cached on disk by pull-request number; the
-``repeated-context`` issues are read afresh each time (one paginated call).
+``repeated-context`` and ``first-milestone`` issues are read afresh each time (one
+paginated call each: an issue can be closed or reopened at any time).  A first-milestone
+issue names its handoff in the hidden marker ``handoff on-merge`` writes; one handoff
+counts once however many issues carry its marker.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handoffs.errors import GitHubError, UsageError
 from handoffs.metrics.analysis import HandoffRecord, Repeat
 
+if TYPE_CHECKING:
+    from handoffs import github as github_types
+
 RETURN_REASONS = ("missing-context", "wrong-scope", "unreviewed-custom-term", "other")
 REPEAT_LABEL = "repeated-context"
+MILESTONE_LABEL = "first-milestone"
+_MILESTONE_MARKER = re.compile(r"<!--\s*handoff-first-milestone:\s*(\S+?)\s*-->")
 _REASON_PATTERNS = (
     ("missing-context", re.compile(r"missing[- ]context|missing|not (?:in|stated|said)|what about|unclear", re.I)),
     ("unreviewed-custom-term", re.compile(r"custom[- ]term|pricing|discount|legal|sla|payment|security", re.I)),
@@ -52,6 +60,8 @@ class Review:
 class ReviewData:
     reviews: tuple[Review, ...]
     issue_repeats: tuple[Repeat, ...]  # from issues labelled `repeated-context`
+    # handoff id -> when its first-milestone issue was closed (None while open); `None` if not read
+    milestones: Mapping[str, dt.datetime | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,30 @@ def parse_repeat_issue(number: int, body: str) -> Repeat | None:
     if not handoff or not note:
         return None
     return Repeat(handoff, date, note, issue=number)
+
+
+def milestone_closings(issues: Iterable[github_types.IssueInfo]) -> dict[str, dt.datetime | None]:
+    """Handoff id -> closing time of its first-milestone issue (``None`` while open).
+
+    Issues are found by the marker, not the title (people edit titles).  When several
+    issues carry one handoff's marker, the earliest closing counts: the milestone was done then.
+    """
+    closings: dict[str, dt.datetime | None] = {}
+    for issue in issues:
+        marker = _MILESTONE_MARKER.search(issue.body)
+        if marker is None:
+            continue
+        closed = _closed_at(issue) if issue.state == "closed" else None
+        earlier = closings.get(marker[1])
+        closings[marker[1]] = min(d for d in (closed, earlier) if d is not None) if closed or earlier else None
+    return closings
+
+
+def _closed_at(issue: github_types.IssueInfo) -> dt.datetime | None:
+    if issue.closed_at is None:
+        return None
+    moment = dt.datetime.fromisoformat(issue.closed_at.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def cache_path(root: Path) -> Path:
@@ -132,9 +166,10 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData
                 fetched = True
             reviews += [Review(record.handoff_id, state, body, at) for state, body, at in pulls[key]]
         issues = repo.issues_labelled(REPEAT_LABEL)
+        milestones = milestone_closings(repo.issues_labelled(MILESTONE_LABEL))
     except (GitHubError, UsageError) as exc:
         return Unavailable(f"GitHub review data could not be read: {exc}")
     if fetched:
         _write_cache(path, pulls)
     repeats = tuple(r for i in issues if (r := parse_repeat_issue(i.number, i.body)) is not None)
-    return ReviewData(tuple(reviews), repeats)
+    return ReviewData(tuple(reviews), repeats, milestones)
