@@ -5,8 +5,8 @@ put up for review, and the version that was approved); every other version is on
 read far enough to see its front matter and the four scope sections, reparsing just
 what changed since the version before it (``metrics.versions``).  Work is split by
 handoff between worker processes, one per core, so a version's predecessor is at hand.
-Versions are checked in a scratch copy laid out like a repository so the location
-rules see the real path.  What is learned is cached per blob (``metrics.cache``), so
+Versions are checked in memory, each as if at its path in a repository, so the
+location rules see the real path.  What is learned is cached per blob (``metrics.cache``), so
 only new versions are read on the next run.
 """
 
@@ -15,20 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from handoffs.config import Config
-from handoffs.engine import PARALLEL_THRESHOLD, Job, iter_handoffs
+from handoffs.engine import PARALLEL_THRESHOLD, Job, check_contents
 from handoffs.metrics.cache import AnalysisCache, Verdict
 from handoffs.metrics.events import EXCLUSIONS, PROMISED_SCOPE, is_complete
 from handoffs.metrics.facts import Facts, facts_of_handoff, normalise
 from handoffs.metrics.history import FileHistory, History, read_blobs
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 
+_VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
 
 
@@ -97,26 +97,20 @@ class _Learned:
     facts: dict[str, Facts]  # blob -> facts
 
 
-def _scratch_parent() -> str | None:
-    """Where versions are written to be checked: memory when the system offers it, because
-    creating and deleting thousands of small files on disk costs as much as checking them."""
-    shared = Path("/dev/shm")  # noqa: S108 - only the parent: mkdtemp makes a private 0700 directory
-    return str(shared) if shared.is_dir() and os.access(shared, os.W_OK) else None
-
-
 def _analyse(chunk: _Chunk) -> _Learned:
     """Check the versions that need the full rules, then read the others' facts."""
     learned = _Learned({}, {})
     readings: dict[str, Reading] = {}
-    with tempfile.TemporaryDirectory(prefix="handoff-metrics-", dir=_scratch_parent()) as scratch:
-        # The scratch copy is not a git repository: the status rule only warns there,
-        # and approval is taken from history instead.
-        job = Job(Path(scratch), chunk.config.rules.base_branch, chunk.today, False)
-        rounds = max((len(work.checks) for work in chunk.works), default=0)
-        # One version per handoff id per round: the rules see the real path.
-        for index in range(rounds):
-            batch = [(w.handoff_id, w.checks[index]) for w in chunk.works if index < len(w.checks)]
-            _check_round(batch, job, chunk, learned, readings)
+    # Versions are checked in memory as if they lived in a repository at _VERSIONS_ROOT.
+    # That is no git repository: the status rule only warns there, and approval is
+    # taken from history instead.
+    job = Job(_VERSIONS_ROOT, chunk.config.rules.base_branch, chunk.today, False)
+    rounds = max((len(work.checks) for work in chunk.works), default=0)
+    # One version per handoff id per round, oldest first: a later version's reading
+    # builds on the one before.
+    for index in range(rounds):
+        batch = [(w.handoff_id, w.checks[index]) for w in chunk.works if index < len(w.checks)]
+        _check_round(batch, job, chunk, learned, readings)
     for work in chunk.works:
         previous = readings.get(work.handoff_id)
         for sha in work.reads:
@@ -129,14 +123,9 @@ def _analyse(chunk: _Chunk) -> _Learned:
 def _check_round(
     batch: list[tuple[str, str]], job: Job, chunk: _Chunk, learned: _Learned, readings: dict[str, Reading]
 ) -> None:
-    paths = []
-    for handoff_id, sha in batch:
-        path = job.root / "handoffs" / f"{handoff_id}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(chunk.contents[sha])
-        paths.append(path)
+    contents = [(chunk.contents[sha], job.root / "handoffs" / f"{handoff_id}.md") for handoff_id, sha in batch]
     # Each loaded document also yields its facts and the reading later versions build on.
-    for (handoff_id, sha), (doc, result) in zip(batch, iter_handoffs(paths, job, chunk.config), strict=True):
+    for (handoff_id, sha), (doc, result) in zip(batch, check_contents(contents, job, chunk.config), strict=True):
         learned.verdicts[(handoff_id, sha)] = Verdict(
             is_complete(result.findings), not result.has_errors and not result.open_items
         )
