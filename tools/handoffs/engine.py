@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,6 +73,8 @@ def check_files(files: Sequence[Path], job: Job, config: Config) -> CheckResult:
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         checker = _Checker(job, config)
         return CheckResult(tuple(checker.check(path) for path in files))
+    from concurrent.futures import ProcessPoolExecutor  # only large trees pay for multiprocessing
+
     chunks = [files[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(job, config)) as pool:
         results = {r.path: r for chunk in pool.map(_check_chunk, chunks) for r in chunk}
