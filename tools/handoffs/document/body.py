@@ -5,15 +5,22 @@ fence, a list or a quote never counts.  An *item* is a top-level list item of a
 section (bullets or numbers, wrapped lines included); its nested list items are its
 sub-items.  A Stakeholders-style table contributes one row per entry.  Every line
 number is a 1-based line of the file as written.
+
+The parser is markdown-it, through markdown-it-pyrs (markdown-it.rs): the
+CommonMark + GFM-table grammar of markdown-it-py, which renders the published site,
+at about a tenth of its cost.  Parsing was more than half of `handoff check`'s time
+per file; tests/unit/test_body_parity.py keeps both parsers' block structure equal
+on every example, corpus file and generated document.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it_pyrs import MarkdownIt, Node
 
 from handoffs.document.source import strip_zero_width
 
@@ -94,168 +101,202 @@ def section_key(title: str) -> str:
 
 
 @cache
-def _block_parser() -> MarkdownIt:
-    """Block structure only: inline parsing is most of markdown-it's cost and is only
-    needed to find inline HTML, so it runs on demand (``_inline_children``)."""
-    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
 
 
-@cache
-def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True})
+class MarkdownError(Exception):
+    """The parser failed on a document (a bug in it, reported for that file only)."""
 
 
-def _inline_children(content: str) -> list[Token]:
-    if "<" not in content:
-        return []  # no inline HTML can exist without a "<"
-    tokens = _inline_parser().parseInline(content)
-    return list(tokens[0].children or ()) if tokens else []
+# Node names of block structure; every other node is inline content.
+_BLOCKS = frozenset({
+    "root", "paragraph", "heading", "lheading", "blockquote", "bullet_list", "ordered_list", "list_item",
+    "fence", "code_block", "html_block", "hr", "table", "thead", "tbody", "trow", "tcell", "definition",
+})  # fmt: skip
+_LISTS = frozenset({"bullet_list", "ordered_list"})
+_HEADINGS = frozenset({"heading", "lheading"})
+_CODE = frozenset({"fence", "code_block"})
+_ALWAYS_CONTENT = frozenset({"fence", "code_block", "hr", "table"})
+# Blocks that can hold code or HTML blocks; without a "<" in the body no other node
+# can hold anything `_scan` looks for, so the walk stays on these.
+_CONTAINERS = frozenset({"blockquote", "bullet_list", "ordered_list", "list_item"})
+
+Span = tuple[int, int]
 
 
 def parse_body(text: str, first_line: int, last_line: int) -> Body:
     """Parse ``text`` whose first line is file line ``first_line``."""
-    tokens = _block_parser().parse(text)
-    return _BodyBuilder(tokens, first_line, last_line).build()
+    try:
+        root = _parser().tree(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic arrives as a BaseException subclass
+        raise MarkdownError(f"the Markdown parser failed: {exc!r}") from exc
+    return _BodyBuilder(_Source(text, first_line), last_line).build(root)
+
+
+class _Source:
+    """The parser's byte offsets as file lines and text."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.data = text.encode("utf-8")
+        self.first_line = first_line
+        starts, at = [0], self.data.find(b"\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = self.data.find(b"\n", at + 1)
+        self.starts = starts
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1 + self.first_line
+
+    def last_line(self, span: Span) -> int:
+        """The line of the last character of ``span`` (its newline excluded)."""
+        return self.line(max(span[0], span[1] - 1))
+
+    def last_written_line(self, span: Span) -> int:
+        """The last line of ``span`` that is not blank (a list item owns no blank lines)."""
+        start, end = span
+        while end > start + 1 and self.data[end - 1] in b" \t\n":
+            end -= 1
+        return self.line(max(start, end - 1))
+
+    def lines(self, span: Span) -> range:
+        return range(self.line(span[0]), self.last_line(span) + 1)
+
+    def text(self, start: int, end: int) -> str:
+        """The source between two offsets, soft line breaks as spaces, indentation dropped."""
+        raw = self.data[start:end].decode("utf-8", errors="replace")
+        if "\0" in raw:
+            raw = raw.replace("\0", "\ufffd")  # as CommonMark says
+        if "\n" not in raw:
+            return raw.strip()
+        return " ".join(line.strip() for line in raw.split("\n")).strip()
 
 
 class _BodyBuilder:
-    def __init__(self, tokens: list[Token], first_line: int, last_line: int) -> None:
-        self.tokens = tokens
-        self.offset = first_line
+    def __init__(self, source: _Source, last_line: int) -> None:
+        self.src = source
         self.last_line = last_line
         self.html: list[RawHtml] = []
         self.code_lines: set[int] = set()
         self.comment_lines: set[int] = set()
+        self.may_hold_html = b"<" in source.data
 
-    def line(self, token: Token) -> int:
-        return token.map[0] + self.offset if token.map else self.offset
-
-    def build(self) -> Body:
-        sections: list[Section] = []
-        heading_at = [
-            i for i, t in enumerate(self.tokens) if t.type == "heading_open" and t.level == 0 and t.tag in ("h1", "h2")
-        ]
-        self._scan_html_and_code(0, len(self.tokens))
-        for n, start in enumerate(heading_at):
-            if self.tokens[start].tag != "h2":
+    def build(self, root: Node) -> Body:
+        blocks = root.children
+        whole = root.srcmap or (0, len(self.src.data))
+        self._scan(blocks, whole)
+        boundaries = [i for i, node in enumerate(blocks) if node.name in _HEADINGS and node.meta["level"] <= 2]
+        sections = []
+        for n, start in enumerate(boundaries):
+            if blocks[start].meta["level"] != 2:  # an h1 ends a section; only an h2 starts one
                 continue
-            end = heading_at[n + 1] if n + 1 < len(heading_at) else len(self.tokens)
-            sections.append(self._section(start, end))
-        return Body(
-            tuple(sections),
-            tuple(self.html),
-            frozenset(self.code_lines),
-            frozenset(self.comment_lines),
-        )
+            end = boundaries[n + 1] if n + 1 < len(boundaries) else len(blocks)
+            following = (blocks[end].srcmap or whole)[0] if end < len(blocks) else None
+            sections.append(self._section(blocks[start], blocks[start + 1 : end], following, whole))
+        return Body(tuple(sections), tuple(self.html), frozenset(self.code_lines), frozenset(self.comment_lines))
 
-    def _section(self, start: int, end: int) -> Section:
-        heading, title_inline = self.tokens[start], self.tokens[start + 1]
-        title = title_inline.content.strip()
-        content = self.tokens[start + 3 : end]
-        end_line = (self.line(self.tokens[end]) - 1) if end < len(self.tokens) else self.last_line
-        heading_last = (heading.map[1] - 1 + self.offset) if heading.map else self.line(heading)
+    def _section(self, heading: Node, content: Sequence[Node], following: int | None, whole: Span) -> Section:
+        span = heading.srcmap or whole
+        title = self._words(heading.children, span)
+        end_line = self.src.line(following) - 1 if following is not None else self.last_line
         items: list[Item] = []
         rows: list[Row] = []
         paragraphs: list[Paragraph] = []
-        i = 0
-        while i < len(content):
-            token = content[i]
-            if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0:
-                found, i = self._list(content, i)
-                items.extend(found)
-                continue
-            if token.type == "tr_open" and token.level == 2 and _in_tbody(content, i):
-                rows.append(self._row(content, i))
-            if token.type == "paragraph_open" and token.level == 0:
-                paragraphs.append(Paragraph(self.line(token), _inline_text(content[i + 1])))
-            i += 1
-        has_content = any(_is_content(t) for t in content)
+        for node in content:
+            name = node.name
+            if name in _LISTS:
+                items.extend(self._item(child, span) for child in node.children)
+            elif name == "table":
+                rows.extend(self._rows(node, span))
+            elif name == "paragraph":
+                start, end = node.srcmap or span
+                paragraphs.append(Paragraph(self.src.line(start), self.src.text(start, end)))
+        has_content = any(_has_content(node) for node in content)
         return Section(
-            title, section_key(title), self.line(heading), heading_last + 1, end_line,
+            title, section_key(title), self.src.line(span[0]), self.src.last_line(span) + 1, end_line,
             tuple(items), tuple(rows), tuple(paragraphs), has_content,
         )  # fmt: skip
 
-    def _list(self, tokens: list[Token], start: int) -> tuple[list[Item], int]:
-        """Read the list opening at ``start``; return its items and the index after it."""
-        level = tokens[start].level
-        close = tokens[start].type.replace("_open", "_close")
-        items: list[Item] = []
-        i = start + 1
-        while not (tokens[i].type == close and tokens[i].level == level):
-            if tokens[i].type == "list_item_open" and tokens[i].level == level + 1:
-                item, i = self._item(tokens, i)
-                items.append(item)
-                continue
-            i += 1
-        return items, i + 1
-
-    def _item(self, tokens: list[Token], start: int) -> tuple[Item, int]:
-        opening = tokens[start]
-        level = opening.level
+    def _item(self, item: Node, default: Span) -> Item:
+        span = item.srcmap or default
         own: list[str] = []
         children: list[Item] = []
-        i = start + 1
-        while not (tokens[i].type == "list_item_close" and tokens[i].level == level):
-            token = tokens[i]
-            if token.type in ("bullet_list_open", "ordered_list_open") and token.level == level + 1:
-                nested, i = self._list(tokens, i)
-                children.extend(nested)
+        words: list[Node] = []  # a tight item holds its words directly, without a paragraph
+        for node in item.children:
+            name = node.name
+            if name not in _BLOCKS:
+                words.append(node)
                 continue
-            if token.type == "inline" and token.level == level + 2:
-                own.append(_inline_text(token))
-            i += 1
-        end_line = (opening.map[1] - 1 + self.offset) if opening.map else self.line(opening)
-        return Item(self.line(opening), end_line, " ".join(own).strip(), tuple(children)), i + 1
+            if words:
+                own.append(self._words(words, (span[0], (node.srcmap or span)[0])))
+                words = []
+            if name in _LISTS:
+                children.extend(self._item(child, span) for child in node.children)
+            elif name == "paragraph":
+                own.append(self.src.text(*(node.srcmap or span)))
+            elif name in _HEADINGS:
+                own.append(self._words(node.children, node.srcmap or span))
+        if words:
+            own.append(self._words(words, span))
+        text = " ".join(words for words in own if words)
+        return Item(self.src.line(span[0]), self.src.last_written_line(span), text, tuple(children))
 
-    def _row(self, tokens: list[Token], start: int) -> Row:
-        cells: list[str] = []
-        i = start + 1
-        while tokens[i].type != "tr_close":
-            if tokens[i].type == "inline":
-                cells.append(_inline_text(tokens[i]))
-            i += 1
-        return Row(self.line(tokens[start]), tuple(cells))
+    def _rows(self, table: Node, default: Span) -> list[Row]:
+        rows = []
+        for part in table.children:
+            if part.name != "tbody":
+                continue
+            for row in part.children:
+                span = row.srcmap or default
+                cells = tuple(self.src.text(*(cell.srcmap or span)).replace("\\|", "|") for cell in row.children)
+                rows.append(Row(self.src.line(span[0]), cells))
+        return rows
 
-    def _scan_html_and_code(self, start: int, end: int) -> None:
-        for token in self.tokens[start:end]:
-            if token.type in ("fence", "code_block") and token.map:
-                self.code_lines.update(range(token.map[0] + self.offset, token.map[1] + self.offset))
-            elif token.type == "html_block" and _is_comment(token.content) and token.map:
-                self.comment_lines.update(range(token.map[0] + self.offset, token.map[1] + self.offset))
-            elif token.type == "html_block":
-                self.html.append(RawHtml(self.line(token), token.content.strip()))
-            elif token.type == "inline":
-                self._inline_html(token)
+    def _words(self, inline: Sequence[Node], span: Span) -> str:
+        """The source text of a run of inline nodes, kept inside the ``span`` holding them."""
+        if not inline:
+            return ""
+        # Clamped to the span: a text node before a hard break can report an end past it.
+        start = (inline[0].srcmap or span)[0]
+        end = (inline[-1].srcmap or span)[1]
+        return self.src.text(start, min(end, span[1]))
 
-    def _inline_html(self, inline: Token) -> None:
-        line = self.line(inline)
-        for child in _inline_children(inline.content):
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "text":
-                line += child.content.count("\n")
-            elif child.type == "html_inline" and not _is_comment(child.content):
-                self.html.append(RawHtml(line, child.content))
+    def _scan(self, nodes: Sequence[Node], default: Span) -> None:
+        """Record code, comment and raw-HTML lines anywhere below ``nodes``."""
+        for node in nodes:
+            name = node.name
+            if name in _CODE:
+                self.code_lines.update(self.src.lines(node.srcmap or default))
+            elif name == "html_block":
+                self._html_block(node, node.srcmap or default)
+            elif name == "html_inline":
+                html = str(node.meta.get("content", ""))
+                if not _is_comment(html):
+                    self.html.append(RawHtml(self.src.line((node.srcmap or default)[0]), html))
+            elif name in _CONTAINERS or self.may_hold_html:
+                self._scan(node.children, node.srcmap or default)
+
+    def _html_block(self, node: Node, span: Span) -> None:
+        html = str(node.meta.get("content", ""))
+        if _is_comment(html):
+            self.comment_lines.update(self.src.lines(span))
+        else:
+            self.html.append(RawHtml(self.src.line(span[0]), html.strip()))
 
 
-def _inline_text(token: Token) -> str:
-    return " ".join(token.content.split("\n")).strip()
-
-
-def _in_tbody(tokens: list[Token], index: int) -> bool:
-    for token in reversed(tokens[:index]):
-        if token.type in ("tbody_open", "thead_open"):
-            return token.type == "tbody_open"
+def _has_content(node: Node) -> bool:
+    """Whether ``node`` publishes anything: words, code, a rule or a table (not a comment)."""
+    for part in node.walk():
+        name = part.name
+        if name in _ALWAYS_CONTENT or name not in _BLOCKS:
+            return True
+        if name == "html_block" and not _is_comment(part.meta.get("content", "")):
+            return True
     return False
 
 
-def _is_comment(html: str) -> bool:
-    return html.lstrip().startswith("<!--")
-
-
-def _is_content(token: Token) -> bool:
-    if token.type == "html_block":
-        return not _is_comment(token.content)
-    if token.type == "inline":
-        return bool(token.content.strip())
-    return token.type in ("fence", "code_block", "hr", "table_open")
+def _is_comment(html: object) -> bool:
+    return str(html).lstrip().startswith("<!--")
