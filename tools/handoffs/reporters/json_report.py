@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from handoffs.findings import CheckResult, OpenItem, Severity
@@ -51,5 +50,7 @@ def _open_item(item: OpenItem) -> dict[str, object]:
 
 
 def render(result: CheckResult, out: TextIO) -> None:
+    import json  # here, not at the top: the default text report (pre-commit's) never pays for it
+
     json.dump(as_dict(result), out, indent=2, ensure_ascii=False)
     out.write("\n")
