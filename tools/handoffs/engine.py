@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import Handoff, load_handoff, parse_handoff
 from handoffs.errors import UsageError
 from handoffs.findings import CheckResult, FileResult, OpenItem, Severity
-from handoffs.git import BaseTree, base_tree
 from handoffs.rules.context import RuleContext
 from handoffs.rules.location import check_location
 from handoffs.rules.people import check_people_and_dates
@@ -28,6 +28,9 @@ from handoffs.rules.sections import check_sections
 from handoffs.rules.sink import FindingSink
 from handoffs.rules.status import check_status
 from handoffs.rules.terms import check_custom_terms
+
+if TYPE_CHECKING:
+    from handoffs.git import BaseTree
 
 PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
 INTERNAL_ERROR_CODE = "HO000"
@@ -115,6 +118,8 @@ class _Checker:
 
     @cache  # noqa: B019 - one checker per run; the git answer is the same for every file
     def _base_tree(self) -> BaseTree:
+        from handoffs.git import base_tree  # only kicked-off/completed handoffs ask git anything
+
         return base_tree(self.job.root, self.job.base)
 
     def check(self, path: Path) -> FileResult:

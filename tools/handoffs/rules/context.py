@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from handoffs.config import Config
-from handoffs.git import BaseTree
+
+if TYPE_CHECKING:  # git is asked only for kicked-off/completed handoffs; a plain check never loads it
+    from handoffs.git import BaseTree
 
 
 @dataclass(frozen=True)

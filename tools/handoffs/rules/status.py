@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from handoffs.document.handoff import Handoff
 from handoffs.findings import OpenItem
-from handoffs.git import BaseTree
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
+
+if TYPE_CHECKING:
+    from handoffs.git import BaseTree
 
 ACTIVE_STATUSES = ("kicked-off", "completed")
 
