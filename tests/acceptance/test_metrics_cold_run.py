@@ -1,10 +1,11 @@
 """A cold `handoff metrics` run reports exactly what the straightforward reading reports.
 
 The fast path diffs each (parent tree, tree) pair once, split between git processes,
-and reparses a later version only from the section it changed.  The reference run
-below switches all three off (every commit diffed by one git process, every version
-read in full, as the reader did before) on a generated history of a few hundred
-handoffs with varied lives, and the two JSON reports must be identical.
+splits the handoffs into several small shares of work, and reparses a later version
+only from the section it changed.  The reference run below switches these off (every
+commit diffed by one git process, one share per worker, every version read in full, as
+the reader did before) on a generated history of a few hundred handoffs with varied
+lives, and the two JSON reports must be identical.
 """
 
 from __future__ import annotations
@@ -126,10 +127,12 @@ def test_cold_run_matches_the_straightforward_reading(
 ) -> None:
     _build(repo)
     monkeypatch.setattr(history, "_PARALLEL_DIFF", 100)  # a history this small is split between git processes too
+    monkeypatch.setattr(analysis, "_SHARE_SIZE", 40)  # and its handoffs into several shares per worker
     fast = _report(run_cli, repo)
     with monkeypatch.context() as patch:
         patch.setattr(analysis, "read_version", _full_read)
         patch.setattr(history, "_diff_distinct", _every_commit)
+        patch.setattr(analysis, "_SHARE_SIZE", COUNT)
         reference = _report(run_cli, repo)
     assert fast == reference
     figures = fast["metrics"]

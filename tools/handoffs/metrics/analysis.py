@@ -4,7 +4,9 @@ Two versions of each handoff are checked with the full rule engine (the version 
 put up for review, and the version that was approved); every other version is only
 read far enough to see its front matter and the four scope sections, reparsing just
 what changed since the version before it (``metrics.versions``).  Work is split by
-handoff between worker processes, one per core, so a version's predecessor is at hand.
+handoff into small shares, taken by worker processes (one per core) as they come free, so
+a version's predecessor is at hand and no worker sits idle while another still has a long
+queue; each share reads its own blobs from git, so contents never travel between processes.
 Versions are checked in memory, each as if at its path in a repository, so the
 location rules see the real path.  What is learned is cached per blob (``metrics.cache``), so
 only new versions are read on the next run.
@@ -30,6 +32,11 @@ from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
+# At most this many handoffs in one share of the work.  Workers take shares as they come free, so a worker
+# that runs dry waits at most for the shares still running: at a few milliseconds a
+# handoff, a share this size takes well under a second, while each share's own git
+# process and checker setup (a few milliseconds) stays negligible.
+_SHARE_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,10 @@ class _Work:
 class _Chunk:
     """One worker's share: whole handoffs, so each version can reuse its predecessor's parse."""
 
+    root: Path  # the repository the share's blobs are read from
     config: Config
     today: dt.date
     works: tuple[_Work, ...]
-    contents: dict[str, bytes]
 
 
 @dataclass
@@ -99,6 +106,7 @@ class _Learned:
 
 def _analyse(chunk: _Chunk) -> _Learned:
     """Check the versions that need the full rules, then read the others' facts."""
+    contents = read_blobs(chunk.root, {sha for work in chunk.works for sha in (*work.checks, *work.reads)})
     learned = _Learned({}, {})
     readings: dict[str, Reading] = {}
     # Versions are checked in memory as if they lived in a repository at _VERSIONS_ROOT.
@@ -110,22 +118,28 @@ def _analyse(chunk: _Chunk) -> _Learned:
     # builds on the one before.
     for index in range(rounds):
         batch = [(w.handoff_id, w.checks[index]) for w in chunk.works if index < len(w.checks)]
-        _check_round(batch, job, chunk, learned, readings)
+        _check_round(batch, job, chunk.config, contents, learned=learned, readings=readings)
     for work in chunk.works:
         previous = readings.get(work.handoff_id)
         for sha in work.reads:
-            facts, reading = read_version(chunk.contents[sha], previous)
+            facts, reading = read_version(contents[sha], previous)
             learned.facts.setdefault(sha, facts)
             previous = reading or previous
     return learned
 
 
 def _check_round(
-    batch: list[tuple[str, str]], job: Job, chunk: _Chunk, learned: _Learned, readings: dict[str, Reading]
+    batch: list[tuple[str, str]],
+    job: Job,
+    config: Config,
+    contents: Mapping[str, bytes],
+    *,
+    learned: _Learned,
+    readings: dict[str, Reading],
 ) -> None:
-    contents = [(chunk.contents[sha], job.root / "handoffs" / f"{handoff_id}.md") for handoff_id, sha in batch]
+    located = [(contents[sha], job.root / "handoffs" / f"{handoff_id}.md") for handoff_id, sha in batch]
     # Each loaded document also yields its facts and the reading later versions build on.
-    for (handoff_id, sha), (doc, result) in zip(batch, check_contents(contents, job, chunk.config), strict=True):
+    for (handoff_id, sha), (doc, result) in zip(batch, check_contents(located, job, config), strict=True):
         learned.verdicts[(handoff_id, sha)] = Verdict(
             is_complete(result.findings), not result.has_errors and not result.open_items
         )
@@ -135,16 +149,15 @@ def _check_round(
             readings[handoff_id] = reading
 
 
-def _run(works: list[_Work], contents: dict[str, bytes], config: Config, today: dt.date) -> _Learned:
+def _run(root: Path, works: list[_Work], config: Config, today: dt.date) -> _Learned:
     """Every work item, in worker processes (one per core) when there are many."""
     workers = min(os.cpu_count() or 1, 8)
     versions = sum(len(w.checks) + len(w.reads) for w in works)
     if versions < PARALLEL_THRESHOLD or workers < 2:
-        return _analyse(_Chunk(config, today, tuple(works), contents))
-    chunks = []
-    for share in (works[i::workers] for i in range(workers)):
-        shas = {sha for work in share for sha in (*work.checks, *work.reads)}
-        chunks.append(_Chunk(config, today, tuple(share), {sha: contents[sha] for sha in shas}))
+        return _analyse(_Chunk(root, config, today, tuple(works)))
+    # The same number of shares for every worker, so that none is left running the last one alone.
+    shares = workers * -(-len(works) // (workers * _SHARE_SIZE))
+    chunks = [_Chunk(root, config, today, tuple(works[i::shares])) for i in range(shares)]
     learned = _Learned({}, {})
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for part in pool.map(_analyse, chunks):
@@ -170,8 +183,7 @@ def build_records(
     files = history.files
     cache = cache or AnalysisCache(None)
     works = [work for _, fh in sorted(files.items()) if (work := _work_for(fh, cache)).checks or work.reads]
-    contents = read_blobs(root, {sha for work in works for sha in (*work.checks, *work.reads)})
-    learned = _run(works, contents, config, today)
+    learned = _run(root, works, config, today)
     cache.verdicts.update(learned.verdicts)
     for sha, facts in learned.facts.items():
         cache.facts.setdefault(sha, facts)

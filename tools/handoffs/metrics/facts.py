@@ -38,16 +38,18 @@ class Facts:
     scope: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section, normalised entries)
 
     def to_json(self) -> list[Any]:
+        # The json module writes tuples as arrays, so the nested tuples go in as they are:
+        # copying them into lists would cost more than writing them (a cold run saves every version).
         return [
             self.valid,
             self.type,
-            list(self.teams),
+            self.teams,
             self.kickoff,
             self.close_date,
             self.milestone_due,
             self.status,
-            [list(r) for r in self.repeats],
-            [[name, list(texts)] for name, texts in self.scope],
+            self.repeats,
+            self.scope,
         ]
 
     @classmethod
