@@ -10,8 +10,11 @@ other versions read for their facts) and *warm* (the recomputation a scheduled j
 second run does: commits and versions already seen come from the cache in
 .git/handoff-metrics/).  The target is about the cold run.
 
-The generated handoffs/ folder is flat (one folder per customer), so each of git's
-diffs walks a tree that grows with the history: that part grows faster than linearly.
+Each customer is handed on three times, as the product is meant to be used: sales to
+implementation, then to customer success, then to account management; so handoffs/
+holds one folder per three handoffs.  That folder is flat (one folder per customer),
+so each of git's diffs walks a tree that grows with the history: that part grows
+faster than linearly.
 
 Run: .venv/bin/python bench/metrics_bench.py [SIZES...]   (target: <= 10 s at 10,000)
 """
@@ -38,6 +41,22 @@ from handoffs.cli import main  # noqa: E402
 SIZES = (1_000, 3_000, 10_000)
 EXTRA_PROMISE = "- Weekly status call during rollout (source: call notes)\n"
 PROMISE = "- Two remote admin training sessions for up to 20 staff (source: proposal p. 6)\n"
+# A customer's life: the handoff type, and the owner and team that receive it.
+LIFECYCLE = (
+    ("implementation", "@raj-impl", "implementation"),
+    ("customer-success", "@kim-csm", "customer-success"),
+    ("account-management", "@priya-am", "account-management"),
+)
+
+
+def _front_matter(customer: int, stage: int) -> str:
+    handoff_type, owner, team = LIFECYCLE[stage]
+    return (
+        FRONT_MATTER.replace('customer: "Northwind Health"', f'customer: "Customer {customer}"')
+        .replace("type: implementation", f"type: {handoff_type}")
+        .replace('"@raj-impl"', f'"{owner}"')
+        .replace("team: implementation", f"team: {team}")
+    )
 
 
 def _blob(stream: list[bytes], content: str) -> None:
@@ -62,8 +81,9 @@ def build(root: Path, count: int) -> None:
     mark = 0
     for index in range(count):
         opened = dt.date(2026, 1, 5) + dt.timedelta(days=index % 300)
-        handoff_id = f"customer-{index}/{opened.isoformat()}-implementation"
-        text = handoff_text(FRONT_MATTER.replace('customer: "Northwind Health"', f'customer: "Customer {index}"'))
+        customer, stage = divmod(index, len(LIFECYCLE))
+        handoff_id = f"customer-{customer}/{opened.isoformat()}-{LIFECYCLE[stage][0]}"
+        text = handoff_text(_front_matter(customer, stage))
         path = f"handoffs/{handoff_id}.md"
         when = start + index * 600
         mark += 1
