@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handoffs.document.source import as_written, decode, for_matching, read_source, strip_zero_width
 
@@ -73,6 +76,20 @@ def test_matching_form_normalises_drops_zero_width_and_casefolds() -> None:
 
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# Characters whose normal form, case folding or invisibility could tell line-by-line from
+# whole-text matching apart: combining marks, Hangul jamo, compatibility forms, zero-width.
+TRICKY = "aZ\n\u0301\u0308\u0323\u0345\u1100\u1161\u11a8\ufb01\u2460\u00bd\uff21\u00a0"
+TRICKY += "\u200b\u00ad\u200dßİΣς\u1e9e\u0f73\u3099\u304b"
+
+
+@settings(deadline=None, database=None, max_examples=500)
+@given(st.text(alphabet=TRICKY, max_size=16))
+def test_matching_form_line_by_line_is_the_whole_texts(text: str) -> None:
+    assert [for_matching(line) for line in text.split("\n")] == for_matching(text).split("\n")
+    expected = unicodedata.normalize("NFKC", strip_zero_width(text)).casefold()
+    assert for_matching(text) == expected  # the shortcuts (ASCII, already normal) change nothing
 
 
 def test_strip_zero_width_keeps_case() -> None:

@@ -30,6 +30,17 @@ def _problems(text: str, first_line: int = 1) -> list[tuple[str, int]]:
         ("2026-12-01 10:00:00", dt.datetime(2026, 12, 1, 10, 0)),
         ("006Hs00001NWHEAL", "006Hs00001NWHEAL"),
         ("0o17", "0o17"),  # YAML 1.2 octal is text to YAML 1.1 readers, the site included
+        # Each first character a YAML 1.1 type can start with, and words that only look close:
+        ("null", None),
+        ("TRUE", True),
+        ("on", True),
+        ("+7", 7),
+        (".5", 0.5),
+        ("-.inf", float("-inf")),
+        ("onboarding", "onboarding"),
+        ("Nope", "Nope"),
+        ("sales", "sales"),
+        ("USD", "USD"),
         ('"NO"', "NO"),
         ("'0123'", "0123"),
         ('"2026-12-01"', "2026-12-01"),

@@ -43,7 +43,7 @@ def split(lines: tuple[str, ...]) -> Split | SplitProblem:
             1,
         )
     for index in range(1, len(lines)):
-        if _CLOSE.match(lines[index]):
+        if lines[index].startswith("---") and _CLOSE.match(lines[index]):  # the cheap test first
             result = Split(
                 yaml="\n".join(lines[1:index]) + "\n",
                 yaml_line=2,

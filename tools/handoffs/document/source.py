@@ -8,6 +8,7 @@ counted as the author's editor counts them.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ _ZERO_WIDTH_TABLE = str.maketrans("", "", ZERO_WIDTH)
 # Characters YAML counts as line breaks but editors, Markdown and this checker do
 # not: the same text would have two sets of line numbers.
 LINE_SEPARATORS = frozenset("\u0085\u2028\u2029")
-_INVISIBLE_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS | LINE_SEPARATORS)) + "]")
+_INVISIBLE = tuple(sorted(BIDI_CONTROLS | LINE_SEPARATORS))
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +46,12 @@ class SourceText:
 
 def read_source(path: Path, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
     """Read ``path``; ``None`` text means it cannot be checked further."""
-    size = path.stat().st_size
-    if size > max_bytes:  # decided before reading: a 20 MB file is never loaded
-        return None, [_too_large(size, max_bytes)]
-    return decode(path.read_bytes())
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size  # of the file opened: no second look-up of the path
+        if size > max_bytes:  # decided before reading: a 20 MB file is never loaded
+            return None, [_too_large(size, max_bytes)]
+        raw = file.read()
+    return decode(raw)
 
 
 def source_from_bytes(raw: bytes, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
@@ -73,7 +77,10 @@ def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:
         return None, [SourceProblem("encoding", message, line)]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(text.split("\n"))
-    return SourceText(text, lines), bidi_problems(lines)
+    # None of these characters is a newline, so the whole text tells whether any line has one;
+    # a substring test per character is far cheaper than a regular expression over the text.
+    problems = bidi_problems(lines) if any(char in text for char in _INVISIBLE) else []
+    return SourceText(text, lines), problems
 
 
 def bidi_problems(lines: tuple[str, ...]) -> list[SourceProblem]:
@@ -103,6 +110,8 @@ _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 
 def for_matching(text: str) -> str:
     """The form every pattern is matched against: NFKC, no zero-width characters, casefolded."""
+    if text.isascii():  # most lines: already NFKC, nothing invisible, and folded by lower()
+        return text.lower()
     # Most text needs neither step; checking first is much cheaper than doing them.
     if _ZERO_WIDTH_RE.search(text):
         text = text.translate(_ZERO_WIDTH_TABLE)

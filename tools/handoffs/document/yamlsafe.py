@@ -43,6 +43,9 @@ _DATETIME = re.compile(
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
 )
+# Every pattern above needs one of these first; only _NULL also matches "" (and, as `$`
+# matches before a final newline, "\n").
+_MAY_START_NON_TEXT = frozenset("~nNyYtTfFoO+-.0123456789\n") | {""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,11 @@ class _Builder:
         return value
 
     def node(self, loc: Loc, event: yaml.Event) -> Any:
-        self._doc.lines.setdefault(loc, self._line(event))
+        if loc not in self._doc.lines:  # a mapping's value is already on its key's line
+            self._doc.lines[loc] = self._line(event)
+        if isinstance(event, yaml.ScalarEvent):  # most nodes: spared the collection and alias tests
+            self._refuse_anchor_and_tag(event)
+            return self.scalar(loc, event)
         if len(loc) >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             # Front matter is a few levels deep; deeper nesting is garbage or an attack on
             # the recursion limit, and is skipped without being built.
@@ -124,17 +131,19 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent):
             self._problem("alias", f"`*{event.anchor}` is a YAML alias; write the value out", event)
             return None
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            self._problem("alias", f"`&{anchor}` is a YAML anchor; anchors are not allowed", event)
-        self._refuse_explicit_tag(event)
+        self._refuse_anchor_and_tag(event)
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(loc)
         if isinstance(event, yaml.SequenceStartEvent):
             return self.sequence(loc)
-        if isinstance(event, yaml.ScalarEvent):
-            return self.scalar(loc, event)
         raise TypeError(f"unexpected YAML event {event!r}")  # libyaml emits no other node events
+
+    def _refuse_anchor_and_tag(self, event: yaml.Event) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._problem("alias", f"`&{anchor}` is a YAML anchor; anchors are not allowed", event)
+        if getattr(event, "tag", None) is not None:  # most nodes have none: spare them the call
+            self._refuse_explicit_tag(event)
 
     def _refuse_explicit_tag(self, event: yaml.Event) -> None:
         tag = getattr(event, "tag", None)
@@ -171,7 +180,8 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if getattr(event, "anchor", None) is not None:
                 self._problem("alias", "anchors are not allowed", event)
-            self._refuse_explicit_tag(event)
+            if event.tag is not None:
+                self._refuse_explicit_tag(event)
             return str(event.value)
         if isinstance(event, yaml.AliasEvent):
             self._problem("alias", f"`*{event.anchor}` is a YAML alias; write the key out", event)
@@ -206,6 +216,8 @@ class _Builder:
         return self._resolve_plain(text, event)
 
     def _resolve_plain(self, text: str, event: yaml.ScalarEvent) -> Any:  # noqa: PLR0911 - one return per YAML type
+        if text[:1] not in _MAY_START_NON_TEXT:  # most words: no pattern below can match them
+            return text
         if _NULL.match(text):
             return None
         if _BOOL.match(text):
@@ -267,7 +279,7 @@ def load(text: str, *, first_line: int = 1) -> YamlDocument:
     """Read one YAML document; ``first_line`` is the file line the text starts on."""
     doc = YamlDocument()
     try:
-        events = list(yaml.parse(text, Loader=_Loader))
+        events = _events(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (int(mark.line) if mark is not None else 0)
@@ -279,3 +291,15 @@ def load(text: str, *, first_line: int = 1) -> YamlDocument:
         return doc
     doc.data = _Builder(events, first_line, doc).build_root()
     return doc
+
+
+def _events(text: str) -> list[yaml.Event]:
+    """The whole event stream, as ``yaml.parse`` gives it, without a look-ahead call per event."""
+    loader = _Loader(text)
+    try:
+        events = []
+        while (event := loader.get_event()) is not None:  # None once the stream has ended
+            events.append(event)
+        return events
+    finally:
+        loader.dispose()
