@@ -11,7 +11,7 @@ is refused when ``schema/`` is loaded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 import re2
 
@@ -21,7 +21,7 @@ class Match(Protocol):
 
     def start(self, group: int = 0, /) -> int: ...
     def end(self, group: int = 0, /) -> int: ...
-    def group(self, group: int = 0, /) -> str: ...
+    def group(self, group: int = 0, /) -> str | Any: ...  # None for a group that took no part, as in ``re``
 
 
 class Pattern(Protocol):
@@ -29,6 +29,7 @@ class Pattern(Protocol):
     def pattern(self) -> str: ...
     def search(self, text: str, /) -> Match | None: ...
     def finditer(self, text: str, /) -> Iterator[Match]: ...
+    def starts_in(self, data: bytes, /) -> Iterator[int]: ...
 
 
 def _options() -> re2.Options:
@@ -44,7 +45,7 @@ _OPTIONS = _options()
 def compile_pattern(pattern: str) -> Pattern:
     """Compile a case-insensitive pattern; ``ValueError`` explains a refused one."""
     try:
-        compiled: Pattern = re2.compile(pattern, _OPTIONS)
+        compiled = Re2Pattern(re2.compile(pattern, _OPTIONS))
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
         raise ValueError(
@@ -52,6 +53,100 @@ def compile_pattern(pattern: str) -> Pattern:
             "no look-arounds (?=…) (?<!…) and no back-references"
         ) from None
     return compiled
+
+
+# How many bytes a UTF-8 character takes, by its first byte's high four bits: the step
+# RE2's binding takes past an empty match, so ``starts_in`` steps the same way.
+_UTF8_LENGTH = (1,) * 12 + (2, 2, 3, 4)
+
+
+class Re2Pattern:
+    """A compiled RE2 pattern as rules use it, without the binding's cost on ``str``.
+
+    For ``str`` text the binding encodes the whole text to UTF-8 on every call and maps
+    each match's byte offsets back to characters in Python, which costs more than RE2's
+    matching itself.  ASCII text has the same offsets as its bytes, so it is matched as
+    bytes; other text takes the binding's own ``str`` path.  ``starts_in`` answers in bytes
+    for callers that only need to know where matches are (``Handoff.lines_matching``).
+    """
+
+    __slots__ = ("_regexp", "_splits_characters")
+
+    def __init__(self, regexp: Any) -> None:
+        self._regexp = regexp
+        # `\C` (any byte) and `\B` (RE2's is ASCII-only, so it holds between two bytes of one
+        # character) can put a match's edge inside a character; text without either cannot.
+        self._splits_characters = "\\C" in self.pattern or "\\B" in self.pattern
+
+    @property
+    def pattern(self) -> str:
+        return str(self._regexp.pattern)
+
+    def search(self, text: str, /) -> Match | None:
+        if not text.isascii():
+            # Whether there is a match at all is the same search over the same bytes; most
+            # searches find nothing, and only a match needs its offsets in characters.
+            if self._regexp.search(text.encode()) is None:
+                return None
+            match: Match | None = self._regexp.search(text)
+            return match
+        found = self._regexp.search(text.encode("ascii"))
+        return None if found is None else _AsciiMatch(found)
+
+    def finditer(self, text: str, /) -> Iterator[Match]:
+        if not text.isascii():
+            matches: Iterator[Match] = self._regexp.finditer(text)
+            return matches
+        return (_AsciiMatch(found) for found in self._regexp.finditer(text.encode("ascii")))
+
+    def starts_in(self, data: bytes, /) -> Iterator[int]:
+        """Byte offsets where the matches ``finditer`` finds in ``data.decode()`` start.
+
+        The binding's ``str`` path runs the same RE2 searches over the same UTF-8 bytes,
+        from the same byte positions; this only skips turning them into characters.
+        """
+        if self._splits_characters:
+            yield from self._starts_via_text(data)
+            return
+        pos, end = 0, len(data)
+        while (found := self._regexp.search(data, pos)) is not None:
+            yield int(found.start())
+            if pos == end:
+                return
+            # An empty match where the search began: step over one character, as the binding does.
+            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if found.end() == pos else int(found.end())
+
+    def _starts_via_text(self, data: bytes) -> Iterator[int]:
+        """``starts_in`` through the binding's ``str`` matches, for a match edge inside a character.
+
+        There the binding's character offsets drift from the true ones; its offsets are kept
+        (as the bytes up to them) so every line comes out where it always did.
+        """
+        text = data.decode()
+        chars = offset = 0
+        for match in self._regexp.finditer(text):  # offsets only ever grow
+            offset += len(text[chars : match.start()].encode())
+            chars = max(chars, match.start())
+            yield offset
+
+
+class _AsciiMatch:
+    """A match in the bytes of ASCII text: the same offsets, and strings for its groups."""
+
+    __slots__ = ("_match",)
+
+    def __init__(self, match: Any) -> None:
+        self._match = match
+
+    def start(self, group: int = 0, /) -> int:
+        return int(self._match.start(group))
+
+    def end(self, group: int = 0, /) -> int:
+        return int(self._match.end(group))
+
+    def group(self, group: int = 0, /) -> str | None:
+        found: bytes | None = self._match.group(group)
+        return found.decode("ascii") if found is not None else None
 
 
 def any_of(patterns: Iterable[str]) -> Pattern:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -60,7 +59,7 @@ class Handoff:
     body: Body
     body_line: int
 
-    @property
+    @cached_property  # asked by the location rule and again for the result
     def handoff_id(self) -> str | None:
         """``customer-slug/YYYY-MM-DD-type``: the path under handoffs/ without ``.md``."""
         rel = self.relative_path
@@ -70,26 +69,33 @@ class Handoff:
 
     @cached_property
     def matching_lines(self) -> tuple[str, ...]:
-        """Every line in the form patterns are matched against (see ``for_matching``)."""
-        lines = tuple(for_matching(self.source.text).split("\n"))
-        if len(lines) != len(self.source.lines):  # normalisation never adds newlines; be sure
-            lines = tuple(for_matching(line) for line in self.source.lines)
-        return lines
+        """Every line in the form patterns are matched against (see ``for_matching``).
+
+        Line by line, as most lines are ASCII (``for_matching``'s shortcut, spelt out here
+        to spare a call per line); normalisation never reaches across a newline, so these
+        are the lines of the normalised text.
+        """
+        return tuple(line.lower() if line.isascii() else for_matching(line) for line in self.source.lines)
 
     @cached_property
-    def _matching_text(self) -> tuple[str, list[int]]:
-        return "\n".join(self.matching_lines), _line_starts(self.matching_lines)
+    def _matching_bytes(self) -> bytes:
+        return "\n".join(self.matching_lines).encode()
+
+    @cached_property
+    def _source_bytes(self) -> bytes:
+        return self.source.text.encode()
 
     def lines_matching(self, pattern: Pattern, *, original: bool = False) -> list[int]:
         """Line numbers where ``pattern`` matches, from one scan of the whole document.
 
-        Matched against the normalised text (``for_matching``) unless ``original``.
+        Matched against the normalised text (``for_matching``) unless ``original``.  The
+        scan is of the UTF-8 bytes: the same matches, without turning every offset back
+        into a character position.  A match's line is one more than the newlines before
+        it, since no line holds a newline of its own (lines are split on it, and
+        normalisation never makes one).
         """
-        if original:
-            text, starts = self.source.text, _line_starts(self.source.lines)
-        else:
-            text, starts = self._matching_text
-        return sorted({bisect_right(starts, m.start()) for m in pattern.finditer(text)})
+        data = self._source_bytes if original else self._matching_bytes
+        return sorted({data.count(b"\n", 0, start) + 1 for start in pattern.starts_in(data)})
 
     def line_of(self, *loc: str | int) -> int:
         return self.yaml.line_of(tuple(loc), default=1)
@@ -151,21 +157,16 @@ def _without_front_matter(path: Path, root: Path, source: SourceText, sink: Find
     )
 
 
-def _line_starts(lines: tuple[str, ...]) -> list[int]:
-    starts, offset = [], 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    return starts
-
-
 def _relative(path: Path, root: Path) -> PurePosixPath | None:
     # abspath, not resolve(): no file-system calls per file, and a symlinked handoff
     # keeps the id of the path it was checked under.
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))  # noqa: PTH100
+    absolute, top = os.path.abspath(path), os.path.abspath(root)  # noqa: PTH100
+    # Inside the root (the usual case) relpath would just drop the root's part of the path.
+    inside = absolute.startswith(top + os.sep)
+    relative = absolute[len(top) + 1 :] if inside else os.path.relpath(absolute, top)
     if relative.startswith(os.pardir):
         return None
-    return PurePosixPath(Path(relative).as_posix())
+    return PurePosixPath(relative.replace(os.sep, "/"))
 
 
 def _validate_front_matter(doc: yamlsafe.YamlDocument, parts: Split, sink: FindingSink) -> FrontMatter | None:

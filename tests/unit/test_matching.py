@@ -1,0 +1,103 @@
+"""Team patterns on RE2: the fast paths find exactly what the RE2 binding finds on ``str``."""
+
+from __future__ import annotations
+
+import pickle
+from bisect import bisect_right
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import pytest
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handoffs.document.handoff import parse_handoff
+from handoffs.findings import Severity
+from handoffs.matching import any_of, compile_pattern
+from handoffs.rules.sink import FindingSink
+
+SETTINGS = settings(deadline=None, database=None, max_examples=300)
+
+# Pieces of patterns that exercise what differs between str and bytes: empty matches,
+# word boundaries, anchors, matches across lines, characters of two to four bytes, and
+# the two that can match inside a character (`\C` any byte; `\B`, ASCII-only in RE2).
+PIECES = ("a", "b", "é", "ß", "§", "😀", "x*", "\\b", "(?m)^", "(?m)$", "\\s+", ".", "[^a]", "(a|)", "(b)?", "\\d+")
+PIECES += ("\\C", "\\B")
+TEXT = st.text(alphabet="ab é§ß😀\n1-", max_size=30)
+PATTERN = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join)
+
+
+def _binding(pattern: str) -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    return re2.compile(pattern, options)
+
+
+@SETTINGS
+@given(PATTERN, TEXT)
+def test_search_and_finditer_agree_with_the_binding(pattern: str, text: str) -> None:
+    ours, theirs = compile_pattern(pattern), _binding(pattern)
+    assert [(m.start(), m.end(), m.group(0)) for m in ours.finditer(text)] == [
+        (m.start(), m.end(), m.group(0)) for m in theirs.finditer(text)
+    ]
+    found, expected = ours.search(text), theirs.search(text)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert (found.start(), found.end(), found.group(0)) == (expected.start(), expected.end(), expected.group(0))
+
+
+@SETTINGS
+@given(TEXT)
+def test_groups_that_took_no_part_are_none(text: str) -> None:
+    ours, theirs = compile_pattern("(a)|(b)"), _binding("(a)|(b)")
+    for mine, binding in zip(ours.finditer(text), theirs.finditer(text), strict=True):
+        assert [mine.group(g) for g in (0, 1, 2)] == [binding.group(g) for g in (0, 1, 2)]
+        assert [mine.start(g) for g in (1, 2)] == [binding.start(g) for g in (1, 2)]
+
+
+@SETTINGS
+@given(PATTERN, st.lists(TEXT.map(lambda t: t.replace("\n", " ")), min_size=1, max_size=5))
+def test_starts_in_bytes_fall_on_the_lines_finditer_finds(pattern: str, lines: list[str]) -> None:
+    _assert_same_lines(pattern, lines)
+
+
+@pytest.mark.parametrize("pattern", ["\\B", "\\C", "§\\B"])
+def test_matches_inside_a_character_keep_the_lines_they_always_had(pattern: str) -> None:
+    _assert_same_lines(pattern, ["a§", "§§", "b", "😀"])
+
+
+def _assert_same_lines(pattern: str, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    char_starts = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
+    byte_starts = [0, *accumulate(len(line.encode()) + 1 for line in lines[:-1])]
+    expected = [bisect_right(char_starts, m.start()) for m in _binding(pattern).finditer(text)]
+    found = [bisect_right(byte_starts, start) for start in compile_pattern(pattern).starts_in(text.encode())]
+    assert found == expected
+
+
+@SETTINGS
+@given(PATTERN, st.lists(TEXT.map(lambda t: t.replace("\n", " ")), min_size=1, max_size=5), st.booleans())
+def test_lines_matching_finds_the_lines_finditer_finds(pattern: str, lines: list[str], original: bool) -> None:
+    raw = "\n".join(["---", "title: x", "---", *lines]).encode()
+    sink = FindingSink("x.md", lambda _code: Severity.ERROR)
+    doc = parse_handoff(raw, path=Path("x.md"), root=Path(), max_bytes=10_000, sink=sink)
+    assert doc is not None
+    text = doc.source.text if original else "\n".join(doc.matching_lines)
+    char_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+    expected = sorted({bisect_right(char_starts, m.start()) for m in _binding(pattern).finditer(text)})
+    assert doc.lines_matching(compile_pattern(pattern), original=original) == expected
+
+
+def test_starts_in_steps_over_a_whole_character_after_an_empty_match() -> None:
+    text = "é😀a"
+    offsets = list(compile_pattern("x*").starts_in(text.encode()))
+    assert offsets == [0, 2, 6, 7]  # every character boundary, as finditer's 0, 1, 2, 3
+
+
+def test_a_pattern_survives_pickling_for_worker_processes() -> None:
+    pattern = any_of(["net ?\\d+", "uncapped"])
+    copy = pickle.loads(pickle.dumps(pattern))  # noqa: S301 - our own bytes, as the worker pool sends them
+    assert copy.pattern == pattern.pattern
+    assert [m.group(0) for m in copy.finditer("Net 45, uncapped")] == ["Net 45", "uncapped"]
