@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handoffs.document.markup import (
     is_html_markup,
@@ -18,6 +22,30 @@ from handoffs.document.markup import (
 def test_trailing_groups_balance_nested_parentheses_last_first() -> None:
     text = "Promise (a (b) c) (source: [sow](https://a/b_(c))).  "
     assert trailing_groups(text) == ["(source: [sow](https://a/b_(c)))", "(a (b) c)"]
+
+
+@settings(deadline=None, database=None)
+@given(st.text(alphabet="()a .§", max_size=20))
+def test_trailing_groups_are_balanced_and_cover_the_end(text: str) -> None:
+    rest = text.rstrip().rstrip(".").rstrip()
+    for group in trailing_groups(text):
+        assert rest.endswith(group)
+        assert group.startswith("(")
+        depths = list(accumulate({"(": 1, ")": -1}.get(c, 0) for c in group))
+        assert depths[-1] == 0, "balanced"
+        assert min(depths[:-1], default=1) > 0, "closed only at its end"
+        rest = rest[: -len(group)].rstrip()
+    assert not rest.endswith(")") or _open_unmatched(rest)
+
+
+def _open_unmatched(text: str) -> bool:
+    """The final ")" of ``text`` has no "(" to balance it."""
+    depth = 0
+    for char in reversed(text):
+        depth += {")": 1, "(": -1}.get(char, 0)
+        if depth == 0:
+            return False
+    return True
 
 
 @pytest.mark.parametrize("text", ["no groups", "unbalanced a)", "(only group) then words", ""])

@@ -142,7 +142,6 @@ HTML_TAGS = frozenset(
         "font",
     )
 )
-_PAREN = re.compile(r"[()]")
 _ANGLE = re.compile(r"<([^<>\n]{1,200})>")
 _TAG_NAME = re.compile(r"^/?([A-Za-z][A-Za-z0-9-]*)(?:[\s/]|$)")
 _AUTOLINK = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s]*|[^\s@]+@[^\s@]+)$")
@@ -176,10 +175,17 @@ def trailing_groups(text: str) -> list[str]:
 def _matching_open(text: str) -> int | None:
     """Where the "(" that balances the final ")" of ``text`` is; visits parentheses only."""
     depth = 0
-    for paren in reversed(list(_PAREN.finditer(text))):
-        depth += 1 if paren.group() == ")" else -1
+    # The last "(" and ")" not yet visited; each search resumes where the last one stopped.
+    opening, closing = text.rfind("("), text.rfind(")")
+    while opening >= 0 or closing >= 0:
+        if closing > opening:
+            position, closing = closing, text.rfind(")", 0, closing)
+            depth += 1
+        else:
+            position, opening = opening, text.rfind("(", 0, opening)
+            depth -= 1
         if depth == 0:
-            return paren.start()
+            return position
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Set
 
 from handoffs.document.body import Item, Row, Section, section_key
 from handoffs.document.handoff import Handoff
@@ -17,6 +18,7 @@ from handoffs.rules.sink import FindingSink
 
 _SOURCE_SPAN = re.compile(r"\(\s*source\s*:[^)]*\)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DIGIT = re.compile(r"\d")
 
 
 def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[OpenItem]:
@@ -52,15 +54,16 @@ def _check_duplicates(doc: Handoff, sink: FindingSink) -> None:
         seen.add(section.key)
 
 
-def _section_lines(doc: Handoff, section: Section) -> list[tuple[int, str]]:
-    lines = doc.source.lines
-    return [(n, lines[n - 1]) for n in range(section.start, min(section.end, len(lines)) + 1)]
+def _candidates_in(doc: Handoff, section: Section, candidates: Set[int]) -> list[int]:
+    """The candidate lines within ``section``, in order: the few lines worth a closer look."""
+    last = min(section.end, len(doc.source.lines))
+    return sorted(n for n in candidates if section.start <= n <= last)
 
 
 def _placeholder_candidates(doc: Handoff, ctx: RuleContext) -> frozenset[int]:
     """Lines that may hold a placeholder: one scan of the document instead of one per line."""
     lines = set(doc.lines_matching(ctx.config.placeholder_pattern))
-    if ctx.config.rules.placeholders.angle_brackets:
+    if ctx.config.rules.placeholders.angle_brackets and "<" in doc.source.text:
         lines.update(n for n, line in enumerate(doc.source.lines, start=1) if "<" in line)
     return frozenset(lines - doc.body.comment_lines)
 
@@ -70,9 +73,8 @@ def _check_placeholders(
 ) -> None:
     pattern = ctx.config.placeholder_pattern
     angles = ctx.config.rules.placeholders.angle_brackets
-    for number, line in _section_lines(doc, section):
-        if number not in candidates:
-            continue
+    for number in _candidates_in(doc, section, candidates):
+        line = doc.source.lines[number - 1]
         text = doc.matching_lines[number - 1]
         hits = [
             (m.start() + 1, as_written(line, m.start(), m.end(), m.group(0)))
@@ -94,6 +96,8 @@ def _check_placeholders(
 def _check_front_matter_placeholders(
     doc: Handoff, ctx: RuleContext, sink: FindingSink, candidates: frozenset[int]
 ) -> None:
+    if not candidates:  # no line with a placeholder, so no value holds one
+        return
     pattern = ctx.config.placeholder_pattern
     # A value already reported as invalid on its line needs no second message.
     reported = {f.line for f in sink.findings if f.code in ("HO115", "HO116", "HO117")}
@@ -153,13 +157,13 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
 
 def _check_vague_language(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
     candidates = set(doc.lines_matching(ctx.config.vague_pattern)) - doc.body.code_lines - doc.body.comment_lines
+    if not candidates:
+        return
     for name in ctx.config.vague.sections:
         section = doc.body.section(name)
         if section is None:
             continue
-        for number, _line in _section_lines(doc, section):
-            if number not in candidates:
-                continue
+        for number in _candidates_in(doc, section, candidates):
             text = _SOURCE_SPAN.sub(lambda m: " " * len(m.group(0)), doc.matching_lines[number - 1])
             for match in bounded(ctx.config.vague_pattern.finditer(text), text):
                 sink.add(
@@ -203,7 +207,7 @@ def _unmeasurable(text: str, ctx: RuleContext) -> str | None:
     # The target may itself look like a duration ("below 12 minutes by 2027-04-30"):
     # a number counts when it is left over after setting aside any *one* timeframe.
     remainders = [text[: m.start()] + " " + text[m.end() :] for m in spans] or [text]
-    has_number = any(re.search(r"\d", _ISO_DATE.sub(" ", rest)) for rest in remainders)
+    has_number = any(_DIGIT.search(_ISO_DATE.sub(" ", rest)) for rest in remainders)
     if not has_number and not has_timeframe:
         return "target number and no date or timeframe"
     if not has_number:
@@ -215,9 +219,12 @@ def _unmeasurable(text: str, ctx: RuleContext) -> str | None:
 
 def _check_open_items(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[OpenItem]:
     items: list[OpenItem] = []
+    # Case folding goes character by character, so no line has the tag unless the whole text does.
+    if "open:" not in doc.source.text.casefold():
+        return items
+    skipped = doc.body.code_lines | doc.body.comment_lines
     for number in range(doc.body_line, len(doc.source.lines) + 1):
         line = doc.source.lines[number - 1]
-        skipped = doc.body.code_lines | doc.body.comment_lines
         if number in skipped or "open:" not in line.casefold():
             continue
         for tag in open_tags(line):

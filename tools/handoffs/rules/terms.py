@@ -23,11 +23,14 @@ class TermHit:
 
 def find_term_hits(doc: Handoff, ctx: RuleContext) -> list[TermHit]:
     """One hit per (line, category): a line may hit several categories."""
+    hits: list[TermHit] = []
+    candidates = doc.lines_matching(ctx.config.any_term_pattern)
+    if not candidates:
+        return hits
     skipped = {section_key(name) for name in ctx.config.terms.skip_sections}
     skipped_lines = {n for s in doc.body.sections if s.key in skipped for n in range(s.line, s.end + 1)}
     headings = {s.line: s.title for s in doc.body.sections}
-    hits: list[TermHit] = []
-    for number in doc.lines_matching(ctx.config.any_term_pattern):
+    for number in candidates:
         if number < doc.body_line or number in skipped_lines or number in headings:
             continue
         text = doc.matching_lines[number - 1]
