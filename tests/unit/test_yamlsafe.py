@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from handoffs.document.yamlsafe import Scalar, load
 
@@ -62,7 +63,16 @@ def test_surprising_numbers_are_refused_and_kept_as_written(written: str) -> Non
 
 
 def test_quoted_surprises_are_plain_text() -> None:
-    assert load('id: "0123"\nt: "1:30"\n').problems == []
+    assert load('id: "0123"\nt: "1:30"\neq: "="\n').problems == []
+
+
+@pytest.mark.parametrize("written", ["key: =\n", "- =\n"])
+def test_a_bare_equals_sign_is_refused_as_pyyaml_refuses_it(written: str) -> None:
+    doc = load(written, first_line=3)
+    assert [(p.kind, p.line) for p in doc.problems] == [("tag", 3)]
+    assert "put it in quotes" in doc.problems[0].message
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.load(written, Loader=yaml.CSafeLoader)
 
 
 @pytest.mark.parametrize(("written", "text"), [(".inf", "inf"), ("-.INF", "-inf"), (".NaN", "nan"), ("+.inf", "inf")])

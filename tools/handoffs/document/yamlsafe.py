@@ -44,8 +44,8 @@ _DATETIME = re.compile(
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
 )
 # Every pattern above needs one of these first; only _NULL also matches "" (and, as `$`
-# matches before a final newline, "\n").
-_MAY_START_NON_TEXT = frozenset("~nNyYtTfFoO+-.0123456789\n") | {""}
+# matches before a final newline, "\n").  "=" alone is YAML 1.1's value key.
+_MAY_START_NON_TEXT = frozenset("~nNyYtTfFoO+-.0123456789\n=") | {""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +217,9 @@ class _Builder:
 
     def _resolve_plain(self, text: str, event: yaml.ScalarEvent) -> Any:  # noqa: PLR0911 - one return per YAML type
         if text[:1] not in _MAY_START_NON_TEXT:  # most words: no pattern below can match them
+            return text
+        if text == "=":  # PyYAML (and so every reader of the file but this one) refuses it outright
+            self._problem("tag", "a bare `=` is a special YAML 1.1 value; put it in quotes", event)
             return text
         if _NULL.match(text):
             return None

@@ -40,7 +40,7 @@ RULES: tuple[RuleInfo, ...] = (
         E,
         "front matter is not valid YAML, or not key: value pairs",
     ),
-    RuleInfo("HO112", "front-matter-unsafe-yaml", E, "duplicate keys, anchors/aliases or YAML tags"),
+    RuleInfo("HO112", "front-matter-unsafe-yaml", E, "duplicate keys, anchors/aliases, YAML tags or a bare `=`"),
     RuleInfo("HO113", "unknown-key", E, "a key the format does not know (probably a typo)"),
     RuleInfo("HO114", "missing-key", E, "a required key is missing"),
     RuleInfo("HO115", "wrong-type", E, "a value of the wrong type, or read by YAML as something else"),
