@@ -208,3 +208,20 @@ def test_an_unknown_option_is_a_usage_error(repo: Path, run_cli: Callable[..., A
     result = run_cli("check", "--format", "yaml")
     assert result.exit_code == 2
     assert "invalid choice: 'yaml'" in result.err
+
+
+@pytest.mark.parametrize("nesting", ["> " * 100_000, "- " * 60_000 + "x", "> - 1. " * 30_000])
+def test_absurdly_deep_nesting_neither_crashes_nor_hides_the_rest(
+    nesting: str, repo: Path, run_cli: Callable[..., Any]
+) -> None:
+    # The parser's tree for tens of thousands of nested quotes or lists overflows the
+    # stack when freed; such a line is read as blank, and the sections around it count.
+    content = _body("## Open risks\n", f"{nesting}\n\n## Open risks\n")
+    bad, good, text, as_json = _checked_together(repo, run_cli, content)
+
+    assert "Traceback" not in text.out + text.err + as_json.err
+    report = json.loads(as_json.out)
+    assert {f["path"] for f in report["files"]} == {str(bad), str(good)}
+    assert not any(f["code"] == "HO000" for f in report["findings"])
+    assert [f["code"] for f in report["findings"] if f["path"] == str(bad)] == ["HO600"]
+    assert [f["code"] for f in report["findings"] if f["path"] == str(good)] == ["HO600"]

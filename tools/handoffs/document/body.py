@@ -15,6 +15,7 @@ on every example, corpus file and generated document.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,9 +125,20 @@ _CONTAINERS = frozenset({"blockquote", "bullet_list", "ordered_list", "list_item
 
 Span = tuple[int, int]
 
+# A line opening this many quotes or lists at once: no handoff does, and the parser's
+# tree for tens of thousands of them overflows the stack when it is freed.
+MAX_OPENED_PER_LINE = 50
+_DEEP_LINE = re.compile(rf"^(?:[ \t]*(?:>|[-+*][ \t]|\d{{1,9}}[.)][ \t])){{{MAX_OPENED_PER_LINE},}}.*$", re.MULTILINE)
+
 
 def parse_body(text: str, first_line: int, last_line: int) -> Body:
-    """Parse ``text`` whose first line is file line ``first_line``."""
+    """Parse ``text`` whose first line is file line ``first_line``.
+
+    A line nesting more than ``MAX_OPENED_PER_LINE`` quotes or lists is read as blank
+    (its own line numbers and the others' stay as they are).
+    """
+    if _DEEP_LINE.search(text):
+        text = _DEEP_LINE.sub("", text)
     try:
         root = _parser().tree(text)
     except (KeyboardInterrupt, SystemExit):
