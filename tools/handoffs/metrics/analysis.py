@@ -89,13 +89,12 @@ class _Work:
 
 
 @dataclass(frozen=True)
-class _Chunk:
-    """One worker's share: whole handoffs, so each version can reuse its predecessor's parse."""
+class _Setting:
+    """What every share is analysed with: sent to each worker once, not with every share."""
 
-    root: Path  # the repository the share's blobs are read from
+    root: Path  # the repository the blobs are read from
     config: Config
     today: dt.date
-    works: tuple[_Work, ...]
 
 
 @dataclass
@@ -104,22 +103,37 @@ class _Learned:
     facts: dict[str, Facts]  # blob -> facts
 
 
-def _analyse(chunk: _Chunk) -> _Learned:
+_setting: _Setting | None = None  # a worker's, set once by _init_worker
+
+
+def _init_worker(setting: _Setting) -> None:
+    # The configuration arrives once per worker, so its patterns compile once, not per share.
+    global _setting  # noqa: PLW0603 - one setting per worker process
+    _setting = setting
+
+
+def _analyse_share(works: tuple[_Work, ...]) -> _Learned:
+    if _setting is None:
+        raise RuntimeError("worker used before _init_worker ran")
+    return _analyse(_setting, works)
+
+
+def _analyse(setting: _Setting, works: tuple[_Work, ...]) -> _Learned:
     """Check the versions that need the full rules, then read the others' facts."""
-    contents = read_blobs(chunk.root, {sha for work in chunk.works for sha in (*work.checks, *work.reads)})
+    contents = read_blobs(setting.root, {sha for work in works for sha in (*work.checks, *work.reads)})
     learned = _Learned({}, {})
     readings: dict[str, Reading] = {}
     # Versions are checked in memory as if they lived in a repository at _VERSIONS_ROOT.
     # That is no git repository: the status rule only warns there, and approval is
     # taken from history instead.
-    job = Job(_VERSIONS_ROOT, chunk.config.rules.base_branch, chunk.today, False)
-    rounds = max((len(work.checks) for work in chunk.works), default=0)
+    job = Job(_VERSIONS_ROOT, setting.config.rules.base_branch, setting.today, False)
+    rounds = max((len(work.checks) for work in works), default=0)
     # One version per handoff id per round, oldest first: a later version's reading
     # builds on the one before.
     for index in range(rounds):
-        batch = [(w.handoff_id, w.checks[index]) for w in chunk.works if index < len(w.checks)]
-        _check_round(batch, job, chunk.config, contents, learned=learned, readings=readings)
-    for work in chunk.works:
+        batch = [(w.handoff_id, w.checks[index]) for w in works if index < len(w.checks)]
+        _check_round(batch, job, setting.config, contents, learned=learned, readings=readings)
+    for work in works:
         previous = readings.get(work.handoff_id)
         for sha in work.reads:
             facts, reading = read_version(contents[sha], previous)
@@ -153,14 +167,14 @@ def _run(root: Path, works: list[_Work], config: Config, today: dt.date) -> _Lea
     """Every work item, in worker processes (one per core) when there are many."""
     workers = min(os.cpu_count() or 1, 8)
     versions = sum(len(w.checks) + len(w.reads) for w in works)
+    setting = _Setting(root, config, today)
     if versions < PARALLEL_THRESHOLD or workers < 2:
-        return _analyse(_Chunk(root, config, today, tuple(works)))
+        return _analyse(setting, tuple(works))
     # The same number of shares for every worker, so that none is left running the last one alone.
     shares = workers * -(-len(works) // (workers * _SHARE_SIZE))
-    chunks = [_Chunk(root, config, today, tuple(works[i::shares])) for i in range(shares)]
     learned = _Learned({}, {})
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(_analyse, chunks):
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setting,)) as pool:
+        for part in pool.map(_analyse_share, (tuple(works[i::shares]) for i in range(shares))):
             learned.verdicts.update(part.verdicts)
             for sha, facts in part.facts.items():
                 learned.facts.setdefault(sha, facts)
