@@ -1,28 +1,39 @@
 # The two README commands: `make demo` (main job) and `make test` (everything CI runs).
-# Both set the machine up from nothing; a second run reuses what is already installed.
+# Both set the machine up from nothing, installing only from the lock (requirements/*.txt);
+# a second run reuses what is already installed. `make lock` refreshes the lock.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup demo check test lint typecheck pytest bench clean
+.PHONY: setup setup-site demo check test lint typecheck pytest bench lock clean
 
-$(STAMP): pyproject.toml package.json tools/setup/install.sh
-	bash tools/setup/install.sh "$(PYTHON)" "$(VENV)"
+# Two install profiles: the site (CLI + mkdocs, nothing else) and the tests (that plus
+# test tools, npm tools and chromium). Each stamp is remade when its lock changes.
+$(VENV)/.installed-site: requirements/site.txt pyproject.toml tools/setup/install.sh
+	bash tools/setup/install.sh "$(PYTHON)" "$(VENV)" site
 	touch $@
 
-setup: $(STAMP)
+$(VENV)/.installed-test: requirements/test.txt pyproject.toml package-lock.json tools/setup/install.sh
+	bash tools/setup/install.sh "$(PYTHON)" "$(VENV)" test
+	touch $@ $(VENV)/.installed-site
+
+setup-site: $(VENV)/.installed-site
+setup: $(VENV)/.installed-test
+
+## Refresh the dependency lock after changing pyproject.toml (needs the network).
+lock:
+	bash tools/setup/lock.sh "$(PYTHON)"
 
 ## Main job: check the example handoffs, then build and serve the site.
-demo: setup
+demo: setup-site
 	$(BIN)/handoff check handoffs/
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	@echo "Handoff site: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
 
-check: setup
+check: setup-site
 	$(BIN)/handoff check handoffs/
 
 ## Everything CI runs: linters, type checks, the whole test suite.
@@ -32,7 +43,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: setup
+typecheck: setup-site
 	$(BIN)/mypy
 
 pytest: setup
@@ -46,4 +57,4 @@ bench: setup
 	$(BIN)/python bench/draft_eval.py
 
 clean:
-	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock node_modules site .pytest_cache .mypy_cache .ruff_cache

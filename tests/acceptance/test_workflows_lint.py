@@ -382,6 +382,38 @@ def test_no_caches_or_foreign_artifacts(path: Path) -> None:
         assert "cache" not in (step.get("with") or {}), uses
 
 
+PIP_INSTALL = re.compile(r"\bpip\s+install\b(?P<args>[^\n]*)")
+
+
+@pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
+def test_every_install_comes_from_the_lock(path: Path) -> None:
+    # An unpinned `pip install .` resolves ~50 packages anew on every run, in jobs
+    # that hold write tokens; the lock pins each file by hash.
+    installs = []
+    for job_id, step in _steps(_load(path)):
+        for match in PIP_INSTALL.finditer(str(step.get("run", ""))):
+            args = match["args"].split()
+            installs.append(args)
+            if "-r" in args:
+                assert "--require-hashes" in args, f"{path.name} job {job_id}: {match[0]}"
+                assert args[args.index("-r") + 1].startswith("requirements/"), f"{path.name}: {match[0]}"
+            else:
+                assert {"--no-deps", "--no-build-isolation"} <= set(args), f"{path.name} job {job_id}: {match[0]}"
+    if installs:
+        assert any("-r" in args for args in installs), f"{path.name} installs without the lock"
+
+
+def test_the_lock_pins_every_dependency_by_hash() -> None:
+    for lock in ("site.txt", "test.txt", "uv.txt"):
+        text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+        pins = re.findall(r"^([A-Za-z0-9_.-]+)==[^ ;]+(?: ; [^\\]+)? \\$", text, flags=re.MULTILINE)
+        assert pins, lock
+        requirements = [line for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+        assert len(requirements) == len(pins), f"{lock}: every requirement is pinned with =="
+        assert text.count("--hash=sha256:") >= len(pins), lock
+        assert "://" not in text, f"{lock} must not name an index"
+
+
 def test_privileged_triggers_are_only_in_joint_approval() -> None:
     privileged = {"pull_request_target", "workflow_run"}
     for path in _workflow_files():
