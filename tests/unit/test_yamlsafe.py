@@ -189,3 +189,42 @@ def test_deep_nesting_is_refused_without_recursing() -> None:
     doc = load("x: " + "[" * 5000 + "]" * 5000 + "\ny: 1\n")
     assert [(p.kind, p.line) for p in doc.problems] == [("syntax", 1)]
     assert doc.data["y"] == 1, "the keys after the deep value are still read"
+
+
+DEEP_VALUES = {
+    "flow on one line": ("x: " + "[" * 5000 + "]" * 5000 + "\ny: 1\n", 1),
+    "flow over many lines": ("x: [\n" + "[\n" * 2000 + "]\n" * 2000 + "]\ny: 1\n", 64),
+    "flow mappings": ("x: " + "{a: " * 1500 + "1" + "}" * 1500 + "\ny: 1\n", 1),
+    "compact block sequences": ("x:\n  " + "- " * 3000 + "a\ny: 1\n", 2),
+    "block indentation": ("x:\n" + "".join(" " * i + "k:\n" for i in range(1, 1500)) + "y: 1\n", 33),
+}
+
+
+@pytest.mark.parametrize(("text", "line"), DEEP_VALUES.values(), ids=DEEP_VALUES.keys())
+def test_our_own_depth_guard_decides_whatever_libyaml_allows(text: str, line: int) -> None:
+    """libyaml builds differ (PyYAML 6.0.4's stops at ~1,000 levels and ends the document)."""
+    doc = load(text)
+    assert [(p.kind, p.line, p.message) for p in doc.problems] == [
+        ("syntax", line, "values nested more than 32 levels deep")
+    ]
+    assert doc.data["y"] == 1, "the keys after the deep value are still read"
+
+
+def test_a_quoted_bracket_run_is_text_not_nesting() -> None:
+    doc = load('x: "' + "[" * 5000 + '"\ny: 1\n')
+    assert doc.problems == []
+    assert doc.data == {"x": "[" * 5000, "y": 1}
+
+
+def test_a_librarys_own_nesting_limit_reads_like_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handoffs.document import yamlsafe
+
+    def refuse(text: str) -> list[yaml.Event]:
+        mark = yaml.Mark("<text>", 0, 3, 7, None, None)
+        raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+
+    monkeypatch.setattr(yamlsafe, "_events", refuse)
+    doc = load("a: 1\nb: 2\nc: 3\nx: [[[[\n")
+    assert [(p.kind, p.line, p.message) for p in doc.problems] == [
+        ("syntax", 4, "values nested more than 32 levels deep")
+    ]

@@ -25,6 +25,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Loc = tuple[str | int, ...]
 MAX_DEPTH = 32
+# Our own guard, not libyaml's, decides how deep is too deep: libyaml builds differ
+# (PyYAML 6.0.4's refuses ~1,000 levels with a scanner error that would end the whole
+# document; older ones recurse until they run out of memory). Text nesting further
+# than this is blanked before libyaml sees it; anything between MAX_DEPTH and this is
+# refused by the builder. Both say the same thing.
+_SCAN_DEPTH = 2 * MAX_DEPTH
+_TOO_DEEP = f"values nested more than {MAX_DEPTH} levels deep"
 
 # YAML 1.1 implicit types, as PyYAML resolves plain scalars.
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -125,7 +132,7 @@ class _Builder:
         if len(loc) >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             # Front matter is a few levels deep; deeper nesting is garbage or an attack on
             # the recursion limit, and is skipped without being built.
-            self._problem("syntax", f"values nested more than {MAX_DEPTH} levels deep", event)
+            self._problem("syntax", _TOO_DEEP, event)
             self._skip(event)
             return None
         if isinstance(event, yaml.AliasEvent):
@@ -281,18 +288,25 @@ def _parse_datetime(text: str) -> dt.datetime | str:
 def load(text: str, *, first_line: int = 1) -> YamlDocument:
     """Read one YAML document; ``first_line`` is the file line the text starts on."""
     doc = YamlDocument()
+    text, deep_lines = _blank_deep_nesting(text)
+    blanked = [YamlProblem("syntax", _TOO_DEEP, first_line + line) for line in deep_lines]
     try:
         events = _events(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (int(mark.line) if mark is not None else 0)
         problem = exc.problem or "invalid YAML"
-        doc.problems.append(YamlProblem("syntax", f"YAML cannot be read: {problem}", line))
+        # A library's own nesting limit, should our guard ever miss a case, reads like ours.
+        problem = _TOO_DEEP if "nesting depth" in problem else f"YAML cannot be read: {problem}"
+        doc.problems.extend([*blanked, YamlProblem("syntax", problem, line)])
         return doc
     except yaml.YAMLError as exc:
-        doc.problems.append(YamlProblem("syntax", f"YAML cannot be read: {exc}", first_line))
+        doc.problems.extend([*blanked, YamlProblem("syntax", f"YAML cannot be read: {exc}", first_line)])
         return doc
     doc.data = _Builder(events, first_line, doc).build_root()
+    # A value the builder already refused as too deep is one problem, not two.
+    refused = [problem.line for problem in doc.problems if problem.message == _TOO_DEEP]
+    doc.problems.extend(problem for problem in blanked if not any(line < problem.line for line in refused))
     return doc
 
 
@@ -306,3 +320,100 @@ def _events(text: str) -> list[yaml.Event]:
         return events
     finally:
         loader.dispose()
+
+
+def _blank_deep_nesting(text: str) -> tuple[str, list[int]]:
+    """Blank out values nested deeper than ``_SCAN_DEPTH``; return the text and their 0-based lines.
+
+    The estimate is conservative and cheap: flow brackets outside quotes, plus block
+    levels (indentation steps and compact ``- `` indicators). It only has to keep
+    libyaml from reaching its own limit; the builder measures the real depth.
+    """
+    if len(text) < _SCAN_DEPTH:  # too short to nest that deep: the common case costs nothing
+        return text, []
+    lines = text.split("\n")
+    found: list[int] = []
+    indents: list[int] = []
+    flow = 0
+    flow_start = 0  # the line where the open flow collection began
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if flow == 0:
+            flow_start = number
+            if stripped and not stripped.startswith("#"):
+                while indents and indents[-1] >= indent:
+                    indents.pop()
+                indents.append(indent)
+        block = len(indents) + _compact_indicators(stripped)
+        after, deepest = _flow_depth(line, flow)
+        if block > _SCAN_DEPTH:
+            found.append(number)
+            number = _blank_deep_block(lines, number, indent)
+        elif block + deepest > _SCAN_DEPTH:
+            found.append(number)
+            number = _blank_deep_flow(lines, flow_start)
+            flow = 0
+        else:
+            flow = after
+            number += 1
+    return "\n".join(lines), found
+
+
+def _compact_indicators(stripped: str) -> int:
+    count = 0
+    while stripped.startswith(("- ", "? ")):
+        count += 1
+        stripped = stripped[2:].lstrip(" ")
+    return count
+
+
+def _flow_depth(line: str, depth: int) -> tuple[int, int]:
+    """Flow-collection depth after ``line`` (starting at ``depth``) and the deepest reached on it."""
+    deepest = depth
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t[{,:"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            break
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return depth, deepest
+
+
+def _blank_deep_block(lines: list[str], start: int, indent: int) -> int:
+    """Blank line ``start`` and every following line indented at least as far; return the next line."""
+    number = start
+    while number < len(lines):
+        stripped = lines[number].lstrip(" ")
+        if number > start and stripped and len(lines[number]) - len(stripped) < indent:
+            break
+        lines[number] = ""
+        number += 1
+    return number
+
+
+def _blank_deep_flow(lines: list[str], start: int) -> int:
+    """Blank the flow collection opening on line ``start`` up to where it closes; return the next line.
+
+    A ``key:`` in front of it is kept, so the mapping around it stays well formed.
+    """
+    key, colon, _ = lines[start].partition(": ")
+    keeps_key = colon and not any(bracket in key for bracket in "[{")
+    depth, _ = _flow_depth(lines[start], 0)
+    lines[start] = f"{key}:" if keeps_key else ""
+    number = start + 1
+    while depth and number < len(lines):
+        depth, _ = _flow_depth(lines[number], depth)
+        lines[number] = ""
+        number += 1
+    return number
