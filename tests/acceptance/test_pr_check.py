@@ -17,7 +17,7 @@ MARKER = "<!-- handoff-brief -->"
 
 
 def start_branch(w: World, files: dict[str, str], *, name: str = "handoff/northwind") -> str:
-    """Branch off main, write ``files``, regenerate CODEOWNERS as a person would, commit."""
+    """Branch off main, write ``files``, commit (CODEOWNERS as `handoff codeowners` writes it)."""
     git(w.root, "checkout", "-q", "-b", name)
     return commit_files(w, files)
 

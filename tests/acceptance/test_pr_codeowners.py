@@ -1,4 +1,8 @@
-"""``handoff codeowners [--check]``: generated from the front matter and the roster."""
+"""``handoff codeowners [--check]``: the process files belong to the admin team; handoffs to nobody.
+
+Issue 13: a new handoff's pull request must not have to touch CODEOWNERS (a shared
+file that needs the admin team and collides with every other open handoff PR).
+"""
 
 from __future__ import annotations
 
@@ -9,69 +13,63 @@ from tests.conftest import CliResult
 from tests.factories import FRONT_MATTER, handoff_text, write_handoff
 
 
-def test_generates_owners_per_handoff_and_the_admin_paths(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+def _rules(repo: Path) -> list[str]:
+    text = (repo / "CODEOWNERS").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_generates_the_admin_paths_and_no_line_per_handoff(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    write_handoff(repo)
+    result = run_cli("codeowners")
+    assert result.exit_code == 0, result.err
+    lines = _rules(repo)
+    for path in ("/schema/", "/tools/", "/.github/", "/mkdocs.yml", "/CODEOWNERS"):
+        assert f"{path} @rita-revops" in lines
+    assert not [line for line in lines if "northwind" in line]
+    assert "@dana-sales" not in "\n".join(lines)
+
+
+def test_every_other_path_is_the_admin_teams_and_handoffs_have_no_code_owner(
+    repo: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    # GitHub applies the last matching line: the catch-all first, the owner-less handoff line last.
+    assert run_cli("codeowners").exit_code == 0
+    lines = _rules(repo)
+    assert lines[0] == "* @rita-revops"  # pyproject.toml, site-src/…: revenue operations
+    assert lines[-1] == "/handoffs/**/*.md"
+
+
+def test_adding_or_changing_a_handoff_never_makes_it_stale(repo: Path, run_cli: Callable[..., CliResult]) -> None:
+    assert run_cli("codeowners").exit_code == 0
     write_handoff(repo)
     other = FRONT_MATTER.replace("@raj-impl", "@sofia-impl")
     write_handoff(repo, "globex/2026-11-20-implementation", handoff_text(other))
-    result = run_cli("codeowners")
-    assert result.exit_code == 0, result.err
-    lines = (repo / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
-    assert "/handoffs/northwind-health/2026-11-23-implementation.md @dana-sales @raj-impl" in lines
-    assert "/handoffs/globex/2026-11-20-implementation.md @dana-sales @sofia-impl" in lines
-    for path in ("/schema/", "/tools/", "/.github/", "/mkdocs.yml", "/CODEOWNERS"):
-        assert f"{path} @rita-revops" in lines
+    write_handoff(repo, "broken/2026-11-23-implementation", "---\ntitle: [unclosed\n---\n")
+    result = run_cli("codeowners", "--check")
+    assert result.exit_code == 0, result.out
+    assert "CODEOWNERS is up to date" in result.out
 
 
-def test_every_other_path_is_the_admin_teams_and_the_handoffs_win(
-    repo: Path, run_cli: Callable[..., CliResult]
-) -> None:
-    # GitHub applies the last matching line: the catch-all first, the handoffs after it.
-    write_handoff(repo)
+def test_check_fails_with_a_diff_when_the_admin_team_changes(repo: Path, run_cli: Callable[..., CliResult]) -> None:
     assert run_cli("codeowners").exit_code == 0
-    lines = [
-        line
-        for line in (repo / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
-    assert lines[0] == "* @rita-revops"  # pyproject.toml, site-src/…: revenue operations
-    assert lines.index("/handoffs/**/*.md") < lines.index(
-        "/handoffs/northwind-health/2026-11-23-implementation.md @dana-sales @raj-impl"
+    teams = repo / "schema" / "teams.yaml"
+    teams.write_text(
+        teams.read_text(encoding="utf-8").replace('"@rita-revops"', '"@rita-revops", "@omar-revops"'), encoding="utf-8"
     )
-
-
-def test_check_passes_when_current_and_fails_with_a_diff_when_stale(
-    repo: Path, run_cli: Callable[..., CliResult]
-) -> None:
-    write_handoff(repo)
-    assert run_cli("codeowners").exit_code == 0
-    assert run_cli("codeowners", "--check").exit_code == 0
-    changed = FRONT_MATTER.replace('owner: "@raj-impl"', 'owner: "@sofia-impl"')
-    write_handoff(repo, text=handoff_text(changed))
     stale = run_cli("codeowners", "--check")
     assert stale.exit_code == 1
     assert "CODEOWNERS is out of date" in stale.out
-    assert "+/handoffs/northwind-health/2026-11-23-implementation.md @dana-sales @sofia-impl" in stale.out
-    assert "@raj-impl" in (repo / "CODEOWNERS").read_text(encoding="utf-8")  # --check wrote nothing
+    assert "+* @omar-revops @rita-revops" in stale.out
+    assert "@omar-revops" not in (repo / "CODEOWNERS").read_text(encoding="utf-8")  # --check wrote nothing
 
 
 def test_check_fails_when_missing(repo: Path, run_cli: Callable[..., CliResult]) -> None:
-    write_handoff(repo)
     result = run_cli("codeowners", "--check")
     assert result.exit_code == 1
     assert "CODEOWNERS is missing" in result.out
 
 
-def test_a_handoff_with_broken_front_matter_is_skipped_not_fatal(repo: Path, run_cli: Callable[..., CliResult]) -> None:
-    write_handoff(repo, "broken/2026-11-23-implementation", "---\ntitle: [unclosed\n---\n\n## Customer goal\n")
-    write_handoff(repo)
-    assert run_cli("codeowners").exit_code == 0
-    text = (repo / "CODEOWNERS").read_text(encoding="utf-8")
-    assert "broken" not in text
-    assert "northwind-health" in text
-
-
 def test_rerunning_is_stable(repo: Path, run_cli: Callable[..., CliResult]) -> None:
-    write_handoff(repo)
     run_cli("codeowners")
     first = (repo / "CODEOWNERS").read_text(encoding="utf-8")
     assert "already up to date" in run_cli("codeowners").out

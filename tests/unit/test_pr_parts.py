@@ -12,7 +12,7 @@ from handoffs.config import load_config
 from handoffs.errors import HandoffError, UsageError
 from handoffs.github import RetryPolicy, settings_from_env
 from handoffs.pr.brief import is_managed
-from handoffs.pr.codeowners import Owned, render
+from handoffs.pr.codeowners import render
 from handoffs.pr.documents import parse_text
 from handoffs.pr.issue_form import parse_sections, read_form
 from handoffs.pr.ruleset import desired_ruleset, differences
@@ -72,10 +72,16 @@ def test_ruleset_differences_ignore_extras_and_order() -> None:
     assert differences(desired, {**current, "enforcement": "evaluate"}) == ["enforcement is 'evaluate', wants 'active'"]
 
 
-def test_codeowners_escapes_paths_and_deduplicates_owners() -> None:
-    text = render([Owned("handoffs/a b/x.md", ("@x", "@x"))], ["@rev"], "revenue-operations")
-    assert "/handoffs/a\\ b/x.md @x\n" in text
-    assert "/schema/ @rev" in text
+def test_codeowners_gives_the_process_to_the_admins_and_handoffs_to_nobody() -> None:
+    text = render(["@rev", "@ops", "@rev"], "revenue-operations")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "* @ops @rev"
+    assert "/schema/ @ops @rev" in lines
+    assert lines[-1] == "/handoffs/**/*.md"  # last line wins on GitHub: handoffs have no code owner
+
+
+def test_codeowners_of_an_empty_admin_team_names_nobody_but_says_so() -> None:
+    assert "* # (no members)" in render([], "revenue-operations")
 
 
 def test_managed_labels() -> None:

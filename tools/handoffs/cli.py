@@ -50,7 +50,7 @@ SUMMARIES = {
     "rules": "list every rule with its code and severity",
     "approvals": "set the handoff/joint-approval status of a pull request",
     "pr-check": "check a pull request's handoffs; keep its brief, labels and review requests current",
-    "codeowners": "generate CODEOWNERS from the handoffs and schema/teams.yaml (--check: verify)",
+    "codeowners": "generate CODEOWNERS (process files → the admin team) from schema/ (--check: verify)",
     "on-merge": "open the first-milestone issue for each newly merged handoff",
     "setup-github": "configure labels and base-branch rules on GitHub (idempotent, --dry-run)",
     "open-pr": "commit a handoff on its own branch, push it and open its pull request",

@@ -9,9 +9,7 @@ from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import HANDOFFS_DIR, load_handoff
-from handoffs.pr.codeowners import Owned, render
-from handoffs.rules.sink import FindingSink
+from handoffs.pr.codeowners import render
 
 FILE_NAME = "CODEOWNERS"
 
@@ -25,11 +23,12 @@ class CodeownersOptions:
 def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "codeowners",
-        help="generate CODEOWNERS from the handoffs and schema/teams.yaml",
+        help="generate CODEOWNERS (the process files → the admin team) from schema/",
         description=(
-            "Write CODEOWNERS: each handoff file is owned by its two owners; every other file "
-            "(schema/, tools/, .github/, pyproject.toml…) by the admin team. With --check, change nothing and exit 1 "
-            "when the file is out of date."
+            "Write CODEOWNERS: every file that is not a handoff (schema/, tools/, .github/, mkdocs.yml, "
+            "pyproject.toml…) is owned by the admin team; handoffs have no code owner (the PR check asks their "
+            "owners and the joint approval requires them). It depends only on the admin team's members, so a "
+            "new handoff never makes it stale. With --check, change nothing and exit 1 when it is out of date."
         ),
     )
     parser.add_argument("--check", action="store_true", help="only verify that CODEOWNERS is up to date")
@@ -40,7 +39,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     options = CodeownersOptions(resolve_root(args.root), args.check)
     config = load_config(options.root)
-    expected = expected_codeowners(options.root, config)
+    expected = expected_codeowners(config)
     target = options.root / FILE_NAME
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if options.check:
@@ -58,18 +57,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def expected_codeowners(root: Path, config: Config) -> str:
-    """What CODEOWNERS must say for the handoffs under ``root`` (unreadable front matter is skipped)."""
-    owned: list[Owned] = []
-    for path in sorted((root / HANDOFFS_DIR).rglob("*.md")):
-        sink = FindingSink(str(path), config.severity_of)
-        doc = load_handoff(path, root=root, max_bytes=config.rules.max_file_bytes, sink=sink)
-        if doc is None or doc.front is None or doc.relative_path is None:
-            continue  # `handoff check` reports it; nobody can be named as its owner
-        owned.append(Owned(str(doc.relative_path), (doc.front.from_.owner, doc.front.to.owner)))
+def expected_codeowners(config: Config) -> str:
+    """What CODEOWNERS must say: a function of the admin team's roster only, never of the handoffs."""
     admin = config.rules.admin_team
     admins = config.teams[admin].members if admin in config.teams else []
-    return render(owned, admins, admin)
+    return render(admins, admin)
 
 
 def staleness(current: str | None, expected: str) -> str | None:

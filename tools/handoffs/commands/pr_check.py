@@ -83,7 +83,7 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
     entries = changed_handoffs(options, config)
     codeowners_file = options.root / FILE_NAME
     current = codeowners_file.read_text(encoding="utf-8") if codeowners_file.is_file() else None
-    codeowners_problem = staleness(current, expected_codeowners(options.root, config))
+    codeowners_problem = staleness(current, expected_codeowners(config))
     has_errors = any(e.result.has_errors for e in entries if not e.removed)
     blocked = has_errors or codeowners_problem is not None
     REPORTERS["github"](CheckResult(tuple(e.result for e in entries if not e.removed)), sys.stdout)
