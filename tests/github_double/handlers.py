@@ -191,6 +191,15 @@ def get_repo(req: Request) -> Reply:
     return Reply(200, views.repo_view(req.repo, full=True))
 
 
+@route("GET", "/repos/{owner}/{repo}/pages")
+def get_pages(req: Request) -> Reply:
+    """The Pages site, with its visibility (``public``); 404 when Pages is not enabled."""
+    repo = req.repo
+    if repo.pages is None:
+        raise HTTPError.not_found()
+    return Reply(200, views.pages_view(repo, repo.pages))
+
+
 @route("GET", "/repos/{owner}/{repo}/branches/{branch}")
 def get_branch(req: Request) -> Reply:
     """A branch with its head commit and protection summary."""

@@ -294,6 +294,9 @@ class Repo:
     id: int
     default_branch: str = "main"
     private: bool = False
+    visibility: str | None = None  # "internal" on Enterprise; None: from ``private``
+    # The GitHub Pages site: None when Pages is off; else ``{"public": bool, …}`` as GitHub shows it.
+    pages: dict[str, Any] | None = None
     description: str | None = None
     created_at: str = "2023-01-01T00:00:00Z"
     labels: dict[str, Label] = field(default_factory=dict)  # key: name.casefold()

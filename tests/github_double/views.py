@@ -117,7 +117,7 @@ def repo_view(repo: Repo, *, full: bool = False) -> JSON:
         "full_name": repo.full_name,
         "owner": user_view(gh, repo.owner),
         "private": repo.private,
-        "visibility": "private" if repo.private else "public",
+        "visibility": repo.visibility or ("private" if repo.private else "public"),
         "html_url": repo_html(repo),
         "description": repo.description,
         "fork": False,
@@ -139,7 +139,7 @@ def repo_view(repo: Repo, *, full: bool = False) -> JSON:
         "has_issues": True,
         "has_projects": False,
         "has_wiki": False,
-        "has_pages": True,
+        "has_pages": repo.pages is not None,
         "has_downloads": True,
         "has_discussions": False,
         "allow_squash_merge": True,
@@ -165,6 +165,21 @@ def repo_view(repo: Repo, *, full: bool = False) -> JSON:
             "watchers": 0,
         }
     return view
+
+
+def pages_view(repo: Repo, pages: dict[str, Any]) -> JSON:
+    """The GitHub Pages site of ``repo`` (GET /repos/{o}/{r}/pages)."""
+    html = f"https://{repo.owner.lower()}.github.io/{repo.name}/"
+    return {
+        "url": f"{repo_api(repo)}/pages",
+        "status": "built",
+        "cname": None,
+        "custom_404": False,
+        "html_url": html,
+        "build_type": "workflow",
+        "https_enforced": True,
+        **pages,
+    }
 
 
 def label_view(repo: Repo, label: Label) -> JSON:

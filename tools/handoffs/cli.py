@@ -38,6 +38,7 @@ COMMANDS = (
     "log-repeat",
     "gate",
     "alerts",
+    "pages-guard",
 )
 EXIT_INTERNAL = 2
 
@@ -60,6 +61,7 @@ SUMMARIES = {
     "log-repeat": "record that a customer had to repeat context (context_repeats)",
     "gate": "decide whether a handoff may be kicked off (gate kickoff ID)",
     "alerts": "list overdue open items, unapproved kickoffs and overdue first milestones",
+    "pages-guard": "refuse to deploy the site to a public GitHub Pages site from a private repository",
 }
 
 

@@ -141,6 +141,16 @@ class IssueInfo:
 
 
 @dataclass(frozen=True)
+class Visibility:
+    """Who can read the repository, and its GitHub Pages site (as GitHub's API says)."""
+
+    repository: object  # "public", "private", "internal" — or whatever GitHub answered
+    pages_enabled: bool
+    pages_public: object  # True/False when GitHub says; anything else means it did not
+    pages_url: str | None
+
+
+@dataclass(frozen=True)
 class LabelInfo:
     name: str
     color: str
@@ -396,6 +406,37 @@ class GitHubRepo:
                 )
             ),
         )
+
+    # --- visibility ----------------------------------------------------------------
+
+    def visibility(self) -> Visibility:
+        """The repository's visibility and its Pages site's (``GET /repos/…`` and ``…/pages``).
+
+        Values are passed on as GitHub sent them: deciding what an unexpected answer
+        means is the caller's job (``handoffs.publishing`` refuses it).
+        """
+        from github import GithubException
+
+        repo = self._json("GET", "", "read the repository's visibility") or {}
+        visibility = repo.get("visibility")
+        if not isinstance(visibility, str):  # older GitHub Enterprise Server: only `private`
+            private = repo.get("private")
+            visibility = ("private" if private else "public") if isinstance(private, bool) else None
+
+        def pages() -> dict[str, Any] | None:
+            try:
+                _, data = self._requester.requestJsonAndCheck("GET", f"{self._repo.url}/pages")
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None  # Pages is not enabled
+                raise
+            return data if isinstance(data, dict) else {}
+
+        site = self._call("read the GitHub Pages settings", pages)
+        if site is None:
+            return Visibility(visibility, False, None, None)
+        url = site.get("html_url")
+        return Visibility(visibility, True, site.get("public"), url if isinstance(url, str) else None)
 
     # --- rulesets ------------------------------------------------------------------
 
