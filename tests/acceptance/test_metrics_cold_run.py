@@ -110,8 +110,10 @@ def _full_read(raw: bytes, previous: Reading | None) -> tuple[object, None]:
     return read_facts(raw), None
 
 
-def _every_commit(root: Path, commits: list[history._Listed], trees: dict[str, str]) -> dict[str, history.Changes]:
-    return history._diff_share(root, [c.sha for c in commits])
+def _every_commit(
+    root: Path, commits: list[history._Listed], trees: dict[str, str], folder: str
+) -> dict[str, history.Changes]:
+    return history._diff_share(root, [c.sha for c in commits], folder)
 
 
 def _report(run_cli: Callable[..., CliResult], root: Path) -> dict[str, object]:

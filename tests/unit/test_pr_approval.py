@@ -166,8 +166,8 @@ def test_every_file_but_a_handoff_is_the_admin_teams() -> None:
         "handoffs/../pyproject.md",
         "docs/x.md",
     ]
-    assert admin_files(paths) == paths[1:]
-    assert admin_files(["handoffs/x.md", "handoffs/a/b/2026-11-23-onboarding.md"]) == []
+    assert admin_files(paths, "handoffs") == paths[1:]
+    assert admin_files(["handoffs/x.md", "handoffs/a/b/2026-11-23-onboarding.md"], "handoffs") == []
 
 
 def test_a_file_list_github_cut_short_is_a_problem() -> None:

@@ -31,6 +31,7 @@ TEAMS_FILE = "teams.yaml"
 TERMS_FILE = "custom-terms.yaml"
 VAGUE_FILE = "vague-language.yaml"
 RULES_FILE = "rules.yaml"
+DEFAULT_HANDOFFS_DIR = "handoffs"
 
 _HANDLE = re.compile(HANDLE_PATTERN)
 _M = TypeVar("_M", bound=BaseModel)
@@ -142,6 +143,7 @@ class SecretPattern(_Strict):
 class RulesFile(_Strict):
     max_file_bytes: int = Field(1_000_000, gt=0)
     base_branch: str = "main"
+    handoffs_dir: str = DEFAULT_HANDOFFS_DIR
     admin_team: str
     sourced_sections: list[SectionName]
     item_sections: list[SectionName] = []
@@ -163,6 +165,26 @@ class RulesFile(_Strict):
     @classmethod
     def _valid(cls, patterns: list[str]) -> list[str]:
         return _check_patterns(patterns)
+
+    @field_validator("handoffs_dir")
+    @classmethod
+    def _relative_folder(cls, folder: str) -> str:
+        return handoffs_folder(folder)
+
+
+def handoffs_folder(folder: str) -> str:
+    """``folder`` as a clean repository-relative POSIX path, or a ValueError saying why not.
+
+    It is compared with paths git and GitHub report (always ``/``-separated, relative to
+    the repository root), so it must be one spelling of one folder inside the repository.
+    """
+    parts = folder.strip().strip("/").split("/")
+    if "\\" in folder or folder.strip().startswith("/") or not all(parts) or {".", ".."} & set(parts):
+        raise ValueError(
+            "must be a folder inside the repository, relative to its root and written with `/`, "
+            "like `handoffs` or `sales/handoffs`"
+        )
+    return "/".join(parts)
 
 
 # --- the assembled configuration ----------------------------------------------------
@@ -197,6 +219,21 @@ class Config:
         spec = self.types.types.get(handoff_type)
         relative = spec.template if spec is not None and spec.template else self.types.template
         return self.root / SCHEMA_DIR / relative
+
+    @property
+    def handoffs_dir(self) -> str:
+        """Where the handoff files live, relative to the root: ``handoffs`` unless a monorepo moves it."""
+        return self.rules.handoffs_dir
+
+    @property
+    def handoffs_path(self) -> Path:
+        return self.root / self.handoffs_dir
+
+    def handoff_file(self, given: str) -> tuple[str, Path]:
+        """The id and file of a handoff named by its id or by its path (``acme/…`` or ``handoffs/acme/….md``)."""
+        handoff_id = given.strip().replace("\\", "/").removesuffix(".md")
+        handoff_id = handoff_id.removeprefix(f"{self.handoffs_dir}/")
+        return handoff_id, self.handoffs_path / f"{handoff_id}.md"
 
     @property
     def type_names(self) -> list[str]:
@@ -264,12 +301,21 @@ class Config:
 # --- loading -------------------------------------------------------------------------
 
 
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` holding ``schema/types.yaml``."""
+def root_above(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding ``schema/types.yaml``, if any."""
     start = start.resolve()
     for candidate in (start, *start.parents):
         if (candidate / SCHEMA_DIR / TYPES_FILE).is_file():
             return candidate
+    return None
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding ``schema/types.yaml``."""
+    found = root_above(start)
+    if found is not None:
+        return found
+    start = start.resolve()
     raise ConfigError(
         f"no {SCHEMA_DIR}/{TYPES_FILE} found in {start} or any parent directory; run this "
         "inside a handoffs repository or pass --root"

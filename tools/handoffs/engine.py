@@ -120,7 +120,7 @@ class _Checker:
     def _base_tree(self) -> BaseTree:
         from handoffs.git import base_tree  # only kicked-off/completed handoffs ask git anything
 
-        return base_tree(self.job.root, self.job.base)
+        return base_tree(self.job.root, self.job.base, under=self.config.handoffs_dir)
 
     def check(self, path: Path) -> FileResult:
         return self.check_document(path)[1]
@@ -128,13 +128,21 @@ class _Checker:
     def check_document(self, path: Path) -> tuple[Handoff | None, FileResult]:
         """The loaded document (``None`` if unreadable) and everything found in it."""
         max_bytes = self.config.rules.max_file_bytes
-        return self._check(path, lambda sink: load_handoff(path, root=self.job.root, max_bytes=max_bytes, sink=sink))
+        folder = self.config.handoffs_dir
+        return self._check(
+            path,
+            lambda sink: load_handoff(path, root=self.job.root, max_bytes=max_bytes, sink=sink, handoffs_dir=folder),
+        )
 
     def check_content(self, raw: bytes, path: Path) -> tuple[Handoff | None, FileResult]:
         """``check_document`` for content in memory that lives at ``path`` (a git blob)."""
         max_bytes = self.config.rules.max_file_bytes
+        folder = self.config.handoffs_dir
         return self._check(
-            path, lambda sink: parse_handoff(raw, path=path, root=self.job.root, max_bytes=max_bytes, sink=sink)
+            path,
+            lambda sink: parse_handoff(
+                raw, path=path, root=self.job.root, max_bytes=max_bytes, sink=sink, handoffs_dir=folder
+            ),
         )
 
     def _check(self, path: Path, load: Callable[[FindingSink], Handoff | None]) -> tuple[Handoff | None, FileResult]:

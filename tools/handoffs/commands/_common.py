@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
 
-from handoffs.config import find_root
+from handoffs.config import find_root, root_above
 from handoffs.errors import UsageError
 
 # argparse has no public name for the object add_subparsers() returns; the alias is
@@ -31,12 +32,21 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def resolve_root(root: Path | None) -> Path:
-    if root is None:
-        return find_root(Path.cwd())
-    if not root.is_dir():
-        raise UsageError(f"--root {root}: no such directory")
-    return root.resolve()
+def resolve_root(root: Path | None, paths: Sequence[Path] = ()) -> Path:
+    """``--root``, else the repository holding the first of ``paths`` that is in one, else the current one.
+
+    Found from the paths given, so ``cd /tmp && handoff check ~/repo/handoffs`` checks
+    against ``~/repo/schema``.
+    """
+    if root is not None:
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: no such directory")
+        return root.resolve()
+    for path in paths:
+        found = root_above(path if path.is_dir() else path.parent)
+        if found is not None:
+            return found
+    return find_root(Path.cwd())
 
 
 def today(override: dt.date | None) -> dt.date:

@@ -80,7 +80,7 @@ def evaluate(options: ApprovalsOptions, config: Config, gh: GitHubRepo) -> int:
     pr = gh.pull(options.pr)
     files = gh.pull_files(pr.number)
     changes = handoff_changes(options, config, gh, files, pr.head_sha)
-    others = admin_files(f for c in files for f in (c.filename, c.previous_filename) if f)
+    others = admin_files((f for c in files for f in (c.filename, c.previous_filename) if f), config.handoffs_dir)
     needed, problems = requirements(changes, config, pr.author, sorted(set(others)))
     incomplete = listing_problem(len(files), pr.changed_files)
     if incomplete:
@@ -118,7 +118,8 @@ def handoff_changes(
 
     changes: list[HandoffChange] = []
     for changed in files:
-        if not is_handoff_path(changed.filename) and not is_handoff_path(changed.previous_filename or ""):
+        names = (changed.filename, changed.previous_filename or "")
+        if not any(is_handoff_path(name, config.handoffs_dir) for name in names):
             continue
         base_path = changed.previous_filename or changed.filename
         base_text = _base_text(options, base_path)

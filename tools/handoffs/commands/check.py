@@ -34,7 +34,7 @@ def register(subparsers: Subparsers) -> None:
         help="validate handoff files",
         description="Validate handoff files (or directories of them) against the rules in schema/.",
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: handoffs/)")
+    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: the handoffs folder)")
     parser.add_argument("--format", dest="output_format", choices=sorted(REPORTERS), default="text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
@@ -51,9 +51,9 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = resolve_root(args.root)
+    root = resolve_root(args.root, args.paths)
     options = CheckOptions(
-        paths=tuple(args.paths) or (root / "handoffs",),
+        paths=tuple(args.paths),
         root=root,
         output_format=args.output_format,
         strict=args.strict,
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 def execute(options: CheckOptions) -> int:
     config = load_config(options.root)
-    files = discover(list(options.paths))
+    files = discover(list(options.paths) or [config.handoffs_path])
     job = Job(options.root, options.base or config.rules.base_branch, options.today, options.strict)
     result = check_files(files, job, config)
     render = REPORTERS[options.output_format]

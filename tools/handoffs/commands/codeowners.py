@@ -61,7 +61,7 @@ def expected_codeowners(config: Config) -> str:
     """What CODEOWNERS must say: a function of the admin team's roster only, never of the handoffs."""
     admin = config.rules.admin_team
     admins = config.teams[admin].members if admin in config.teams else []
-    return render(admins, admin)
+    return render(admins, admin, config.handoffs_dir)
 
 
 def staleness(current: str | None, expected: str) -> str | None:

@@ -67,7 +67,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     options = GateOptions(
         root=resolve_root(args.root),
-        handoff_id=args.handoff_id.removeprefix("handoffs/").removesuffix(".md"),
+        handoff_id=args.handoff_id,
         base=args.base,
         today=today(args.today),
         output_format=args.output_format,
@@ -103,14 +103,14 @@ def evaluate(options: GateOptions) -> GateResult:
     from handoffs.metrics.term_reviews import token_present
     from handoffs.rules.status import kickoff_blockers
 
-    path = options.root / "handoffs" / f"{options.handoff_id}.md"
-    if not path.is_file():
-        raise HandoffError(f"no handoff `{options.handoff_id}` (looked for {path})")
     config = load_config(options.root)
+    handoff_id, path = config.handoff_file(options.handoff_id)
+    if not path.is_file():
+        raise HandoffError(f"no handoff `{handoff_id}` (looked for {path})")
     base = options.base or config.rules.base_branch
     doc, result = next(iter_handoffs([path], Job(options.root, base, options.today, False), config))
     errors = [f for f in result.findings if f.severity is Severity.ERROR and f.code not in STATUS_CODES]
-    tree = base_tree(options.root, base)
+    tree = base_tree(options.root, base, under=config.handoffs_dir)
     relative = str(doc.relative_path) if doc is not None and doc.relative_path else None
     reasons = kickoff_blockers(has_errors=bool(errors), open_items=len(result.open_items), tree=tree, relative=relative)
     blockers = [_detail(reason, errors, result.open_items) for reason in reasons]
@@ -136,7 +136,7 @@ def evaluate(options: GateOptions) -> GateResult:
             notes.append(
                 "custom-term rule applied: offline (no GITHUB_TOKEN), approval on main stands for the category reviews"
             )
-    return GateResult(options.handoff_id, tuple(blockers), tuple(notes))
+    return GateResult(handoff_id, tuple(blockers), tuple(notes))
 
 
 def _online_term_review(

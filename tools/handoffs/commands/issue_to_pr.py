@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root, today
 from handoffs.config import Config, did_you_mean, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import GitHubError, HandoffError, UsageError
 from handoffs.model import CRM_SYSTEMS, STAGES
 
@@ -101,7 +100,7 @@ def convert(options: IssueToPrOptions, config: Config, gh: GitHubRepo) -> int:
     answers = read_form(options.body)
     new = NewOptions(**answers.front)  # type: ignore[arg-type]
     _validate(new, config)
-    path = options.root / HANDOFFS_DIR / slugify(new.customer or "") / f"{options.opened}-{new.type}.md"
+    path = config.handoffs_path / slugify(new.customer or "") / f"{options.opened}-{new.type}.md"
     if path.exists():
         raise HandoffError(
             f"{path.relative_to(options.root)} already exists on {options.base}; edit it in a pull request instead"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
+from handoffs.config import load_config
 from handoffs.errors import HandoffError, UsageError
 
 
@@ -37,7 +38,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     options = LogRepeatOptions(
         root=resolve_root(args.root),
-        handoff_id=args.handoff_id.removeprefix("handoffs/").removesuffix(".md"),
+        handoff_id=args.handoff_id,
         note=args.note,
         by=args.by,
         date=args.date or today(None),
@@ -58,9 +59,9 @@ def execute(options: LogRepeatOptions) -> int:
             f"--{'by' if e['loc'][0] == 'reported_by' else e['loc'][0]}: {e['msg']}" for e in exc.errors()
         )
         raise UsageError(problems) from None
-    path = options.root / "handoffs" / f"{options.handoff_id}.md"
+    handoff_id, path = load_config(options.root).handoff_file(options.handoff_id)
     if not path.is_file():
-        raise HandoffError(f"no handoff `{options.handoff_id}` (looked for {path})")
+        raise HandoffError(f"no handoff `{handoff_id}` (looked for {path})")
     outcome = log_repeat(path, Entry(options.date, options.note, options.by))
     print(outcome.message)
     return 0

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.config import Config, did_you_mean, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import HandoffError, UsageError
 from handoffs.model import CRM_SYSTEMS, STAGES
 
@@ -153,7 +152,7 @@ def create_handoff(
     if not slug:
         raise UsageError(f"cannot make a file name from the customer name {options.customer!r}")
     if path is None:
-        path = root / HANDOFFS_DIR / slug / f"{opened.isoformat()}-{options.type}.md"
+        path = config.handoffs_path / slug / f"{opened.isoformat()}-{options.type}.md"
     if body is None:
         body = config.template_path(options.type).read_text(encoding="utf-8")
     content = f"---\n{front_matter(options)}{extra_front_matter}---\n\n{body.lstrip()}"

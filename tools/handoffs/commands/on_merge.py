@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
+from handoffs.document.handoff import handoff_id_of
 from handoffs.errors import UsageError
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def merged_handoffs(options: OnMergeOptions, config: Config) -> list[Merged]:
         raise UsageError(f"cannot read the pushed range {options.before}..{options.after}: {exc}") from None
     merged: list[Merged] = []
     for path in paths:
-        if not (path.startswith(f"{HANDOFFS_DIR}/") and path.endswith(".md")):
+        if handoff_id_of(path, config.handoffs_dir) is None:
             continue
         text = file_at(options.root, after, path)
         doc = parse_text(text, path, config) if text is not None else None

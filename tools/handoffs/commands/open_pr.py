@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
+from handoffs.document.handoff import handoff_id_of
 from handoffs.errors import HandoffError, UsageError
 
 if TYPE_CHECKING:
@@ -51,7 +51,12 @@ def register(subparsers: Subparsers) -> None:
             "request with the repository's pull request template. Running it again updates the same PR."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="the handoff file, under handoffs/")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="the handoff file, under handoffs/ (or the handoffs_dir of schema/rules.yaml)",
+    )
     parser.add_argument("--base", help="the branch to merge into (default: schema/rules.yaml base_branch)")
     parser.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
     add_github_arguments(parser)
@@ -75,7 +80,7 @@ def open_pull_request(options: OpenPrOptions, config: Config, gh: GitHubRepo) ->
     """Commit and push the handoff on its branch; open its PR unless one is open. Returns (PR, created)."""
     from handoffs.pr.documents import parse_text
 
-    relative = _relative(options)
+    relative = _relative(options, config.handoffs_dir)
     doc = parse_text(options.file.read_text(encoding="utf-8"), relative, config)
     if doc is None or doc.front is None or doc.handoff_id is None:
         raise HandoffError(f"{relative}: fix the front matter first (run `handoff check {relative}`)")
@@ -88,13 +93,13 @@ def open_pull_request(options: OpenPrOptions, config: Config, gh: GitHubRepo) ->
     return gh.create_pull(title=f"Handoff: {doc.front.title}", body=body, head=branch, base=options.base), True
 
 
-def _relative(options: OpenPrOptions) -> str:
+def _relative(options: OpenPrOptions, handoffs_dir: str) -> str:
     try:
         relative = options.file.relative_to(options.root).as_posix()
     except ValueError:
         raise UsageError(f"{options.file} is not inside the repository {options.root}") from None
-    if not relative.startswith(f"{HANDOFFS_DIR}/") or not options.file.is_file():
-        raise UsageError(f"{relative}: not a handoff file under {HANDOFFS_DIR}/")
+    if handoff_id_of(relative, handoffs_dir) is None or not options.file.is_file():
+        raise UsageError(f"{relative}: not a handoff file under {handoffs_dir}/")
     return relative
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root, today
 from handoffs.config import Config, load_config
-from handoffs.document.handoff import HANDOFFS_DIR
+from handoffs.document.handoff import handoff_id_of
 from handoffs.errors import GitHubError, UsageError
 from handoffs.findings import CheckResult, FileResult
 
@@ -115,7 +115,7 @@ def changed_handoffs(options: PrCheckOptions, config: Config) -> list[BriefEntry
         start = merge_base(options.root, options.base, options.head) or options.base
     except ValueError as exc:  # handoffs.git turns a bad ref or a missing repository into ValueError
         raise UsageError(f"cannot compare {options.base}...{options.head}: {exc}") from None
-    handoffs = [c for c in changes if c.path.startswith(f"{HANDOFFS_DIR}/") and c.path.endswith(".md")]
+    handoffs = [c for c in changes if handoff_id_of(c.path, config.handoffs_dir) is not None]
     job = Job(options.root, config.rules.base_branch, options.today, strict=False)
     present = [c for c in handoffs if c.status != "D" and (options.root / c.path).is_file()]
     # Paths relative to the working directory: workflow annotations need them so.

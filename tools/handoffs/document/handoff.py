@@ -27,7 +27,7 @@ from handoffs.matching import Pattern
 from handoffs.model import FrontMatter
 from handoffs.rules.sink import FindingSink
 
-HANDOFFS_DIR = "handoffs"
+HANDOFFS_DIR = "handoffs"  # the default; schema/rules.yaml `handoffs_dir` may move it (monorepos)
 ID_PATTERN = re.compile(
     r"^(?P<customer>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<date>\d{4}-\d{2}-\d{2})-(?P<type>[a-z0-9]+(?:-[a-z0-9]+)*)$"
 )
@@ -58,14 +58,18 @@ class Handoff:
     yaml: yamlsafe.YamlDocument
     body: Body
     body_line: int
+    handoffs_dir: str = HANDOFFS_DIR  # the folder ids are relative to, relative to the root
+
+    @cached_property
+    def under_handoffs(self) -> PurePosixPath | None:
+        """The path below the handoffs folder, or ``None`` if the file is not inside it."""
+        return below_handoffs_dir(self.relative_path, self.handoffs_dir)
 
     @cached_property  # asked by the location rule and again for the result
     def handoff_id(self) -> str | None:
         """``customer-slug/YYYY-MM-DD-type``: the path under handoffs/ without ``.md``."""
-        rel = self.relative_path
-        if rel is None or len(rel.parts) < 2 or rel.parts[0] != HANDOFFS_DIR:
-            return None
-        return str(PurePosixPath(*rel.parts[1:]).with_suffix(""))
+        below = self.under_handoffs
+        return None if below is None else str(below.with_suffix(""))
 
     @cached_property
     def matching_lines(self) -> tuple[str, ...]:
@@ -101,22 +105,49 @@ class Handoff:
         return self.yaml.line_of(tuple(loc), default=1)
 
 
-def load_handoff(path: Path, *, root: Path, max_bytes: int, sink: FindingSink) -> Handoff | None:
+def below_handoffs_dir(relative: PurePosixPath | str | None, handoffs_dir: str) -> PurePosixPath | None:
+    """``relative`` (a root-relative path) below ``handoffs_dir``, or ``None`` when it is elsewhere."""
+    if relative is None:
+        return None
+    parts, folder = PurePosixPath(relative).parts, PurePosixPath(handoffs_dir).parts
+    if len(parts) <= len(folder) or parts[: len(folder)] != folder or ".." in parts:
+        return None
+    return PurePosixPath(*parts[len(folder) :])
+
+
+def handoff_id_of(relative: PurePosixPath | str, handoffs_dir: str) -> str | None:
+    """The id of the handoff file at root-relative ``relative``; ``None`` if it is no handoff file."""
+    below = below_handoffs_dir(relative, handoffs_dir)
+    if below is None or below.suffix != ".md":
+        return None
+    return str(below.with_suffix(""))
+
+
+def load_handoff(
+    path: Path, *, root: Path, max_bytes: int, sink: FindingSink, handoffs_dir: str = HANDOFFS_DIR
+) -> Handoff | None:
     """Read ``path``; every problem goes to ``sink``; ``None`` if nothing could be read."""
-    return _load(path, root, sink, *read_source(path, max_bytes))
+    return _load(path, root, handoffs_dir, sink, *read_source(path, max_bytes))
 
 
-def parse_handoff(raw: bytes, *, path: Path, root: Path, max_bytes: int, sink: FindingSink) -> Handoff | None:
+def parse_handoff(
+    raw: bytes, *, path: Path, root: Path, max_bytes: int, sink: FindingSink, handoffs_dir: str = HANDOFFS_DIR
+) -> Handoff | None:
     """Like ``load_handoff`` for content already in memory (a git blob, an API response).
 
     ``path`` is where the content lives (or would live) under ``root``: the handoff
     id and the path rules depend on it; the file system is never touched.
     """
-    return _load(path, root, sink, *source_from_bytes(raw, max_bytes))
+    return _load(path, root, handoffs_dir, sink, *source_from_bytes(raw, max_bytes))
 
 
-def _load(
-    path: Path, root: Path, sink: FindingSink, source: SourceText | None, problems: list[SourceProblem]
+def _load(  # noqa: PLR0917 - private; both callers pass everything in one order
+    path: Path,
+    root: Path,
+    handoffs_dir: str,
+    sink: FindingSink,
+    source: SourceText | None,
+    problems: list[SourceProblem],
 ) -> Handoff | None:
     for problem in problems:
         sink.add(_SOURCE_CODES[problem.kind], problem.line, problem.message, column=problem.column)
@@ -126,7 +157,7 @@ def _load(
     if isinstance(parts, SplitProblem):
         code = "HO119" if parts.kind == "disagree" else "HO110"
         sink.add(code, parts.line, parts.message)
-        return _without_front_matter(path, root, source, sink)
+        return _without_front_matter(path, root, handoffs_dir, source, sink)
     yaml_doc = yamlsafe.load(parts.yaml, first_line=parts.yaml_line)
     front = _validate_front_matter(yaml_doc, parts, sink)
     return Handoff(
@@ -139,10 +170,11 @@ def _load(
         yaml=yaml_doc,
         body=parse_body(parts.body, parts.body_line, len(source.lines)),
         body_line=parts.body_line,
+        handoffs_dir=handoffs_dir,
     )
 
 
-def _without_front_matter(path: Path, root: Path, source: SourceText, sink: FindingSink) -> Handoff:
+def _without_front_matter(path: Path, root: Path, handoffs_dir: str, source: SourceText, sink: FindingSink) -> Handoff:
     """Without front matter the body still gets checked, read from the first line."""
     return Handoff(
         path=path,
@@ -154,6 +186,7 @@ def _without_front_matter(path: Path, root: Path, source: SourceText, sink: Find
         yaml=yamlsafe.YamlDocument(),
         body=parse_body(source.text, 1, len(source.lines)),
         body_line=1,
+        handoffs_dir=handoffs_dir,
     )
 
 

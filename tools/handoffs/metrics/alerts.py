@@ -43,12 +43,12 @@ class Alert:
 
 
 def find_alerts(root: Path, config: Config, today: dt.date, within_days: int, base: str | None = None) -> list[Alert]:
-    folder = root / "handoffs"
+    folder = config.handoffs_path
     if not folder.is_dir():
         return []
     files = discover([folder]) if any(folder.rglob("*.md")) else []
     branch = base or config.rules.base_branch
-    tree = base_tree(root, branch)
+    tree = base_tree(root, branch, under=config.handoffs_dir)
     alerts: list[Alert] = []
     for doc, result in iter_handoffs(files, Job(root, branch, today, False), config):
         if doc is None or doc.front is None or doc.front.status == "cancelled":

@@ -151,7 +151,7 @@ def _check_round(
     learned: _Learned,
     readings: dict[str, Reading],
 ) -> None:
-    located = [(contents[sha], job.root / "handoffs" / f"{handoff_id}.md") for handoff_id, sha in batch]
+    located = [(contents[sha], job.root / config.handoffs_dir / f"{handoff_id}.md") for handoff_id, sha in batch]
     # Each loaded document also yields its facts and the reading later versions build on.
     for (handoff_id, sha), (doc, result) in zip(batch, check_contents(located, job, config), strict=True):
         learned.verdicts[(handoff_id, sha)] = Verdict(

@@ -27,7 +27,12 @@ from pathlib import Path
 
 from handoffs.errors import HandoffError
 
-HANDOFF_PATH = re.compile(r"^handoffs/(?P<id>[^/]+/[^/]+)\.md$")
+
+def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
+    """``<handoffs_dir>/<customer>/<file>.md``, the id captured, in repository-relative git paths."""
+    return re.compile(rf"^{re.escape(handoffs_dir)}/(?P<id>[^/]+/[^/]+)\.md$")
+
+
 _ZERO = "0" * 40
 _PARALLEL_DIFF = 1_000  # commits; below this, a second git process costs more than it saves
 _LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%s"
@@ -144,7 +149,7 @@ def _list_commits(root: Path) -> list[_Listed]:
     return listed
 
 
-def _diff_distinct(root: Path, commits: list[_Listed], trees: dict[str, str]) -> dict[str, Changes]:
+def _diff_distinct(root: Path, commits: list[_Listed], trees: dict[str, str], folder: str) -> dict[str, Changes]:
     """Each commit's changes, diffing each (first parent's tree, tree) pair only once.
 
     A diff depends only on the two trees, and the same pair recurs often: a pull
@@ -157,12 +162,12 @@ def _diff_distinct(root: Path, commits: list[_Listed], trees: dict[str, str]) ->
     for sha, (before, after) in pairs.items():
         if before != after:
             representative.setdefault((before, after), sha)
-    diffed = _diff_commits(root, list(representative.values()))
+    diffed = _diff_commits(root, list(representative.values()), folder)
     return {sha: diffed[representative[pair]] if pair in representative else empty for sha, pair in pairs.items()}
 
 
-def _diff_commits(root: Path, shas: list[str]) -> dict[str, Changes]:
-    """Each commit's changes under handoffs/ against its first parent.
+def _diff_commits(root: Path, shas: list[str], folder: str) -> dict[str, Changes]:
+    """Each commit's changes under ``folder`` (the handoffs folder) against its first parent.
 
     Diffing is git's slowest step (each diff walks the whole handoffs/ tree, so it grows
     with commits times files); the commits are split between one ``git log`` per core.
@@ -170,11 +175,11 @@ def _diff_commits(root: Path, shas: list[str]) -> dict[str, Changes]:
     workers = min(os.cpu_count() or 1, 8) if len(shas) >= _PARALLEL_DIFF else 1
     shares = [shas[i::workers] for i in range(workers)]
     with ThreadPoolExecutor(max_workers=workers) as pool:  # threads: the work is in the git processes
-        parts = list(pool.map(lambda share: _diff_share(root, share), shares))
+        parts = list(pool.map(lambda share: _diff_share(root, share, folder), shares))
     return {sha: changes for part in parts for sha, changes in part.items()}
 
 
-def _diff_share(root: Path, shas: list[str]) -> dict[str, Changes]:
+def _diff_share(root: Path, shas: list[str], folder: str) -> dict[str, Changes]:
     """One ``git log`` run diffing ``shas``."""
     if not shas:
         return {}
@@ -197,41 +202,43 @@ def _diff_share(root: Path, shas: list[str]) -> dict[str, Changes]:
     found = dict.fromkeys(shas, empty)  # commits git leaves out changed nothing under handoffs/
     for record in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
         tokens = record.split("\0")
-        found[tokens[0].strip()] = tuple(c for c in _parse_changes(tokens) if c[0].startswith("handoffs/"))
+        found[tokens[0].strip()] = tuple(c for c in _parse_changes(tokens) if c[0].startswith(f"{folder}/"))
     return found
 
 
-def _load_changes(path: Path | None) -> dict[str, Changes]:
+def _load_changes(path: Path | None, folder: str) -> dict[str, Changes]:
     if path is None or not path.exists():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("folder", "handoffs") != folder:
+            return {}  # kept for another handoffs folder: those diffs dropped what this one needs
         return {sha: tuple((p, b) for p, b in rows) for sha, rows in data["changes"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # damaged: every commit is diffed again
 
 
-def _save_changes(path: Path | None, changes: dict[str, Changes]) -> None:
+def _save_changes(path: Path | None, changes: dict[str, Changes], folder: str) -> None:
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         rows = {sha: [list(c) for c in cs] for sha, cs in changes.items()}
-        temporary.write_text(json.dumps({"changes": rows}, separators=(",", ":")), encoding="utf-8")
+        temporary.write_text(json.dumps({"folder": folder, "changes": rows}, separators=(",", ":")), encoding="utf-8")
         temporary.replace(path)
     except OSError:
         return  # the cache only saves time
 
 
-def _read_commits(root: Path, cache: Path | None) -> list[_Commit]:
+def _read_commits(root: Path, cache: Path | None, folder: str) -> list[_Commit]:
     """All commits with their handoff changes; a commit never changes, so its diff is cached."""
     listed = _list_commits(root)
-    known = _load_changes(cache)
+    known = _load_changes(cache, folder)
     missing = [c for c in listed if c.sha not in known]
     if missing:
-        known.update(_diff_distinct(root, missing, {c.sha: c.tree for c in listed}))
-        _save_changes(cache, {c.sha: known[c.sha] for c in listed})
+        known.update(_diff_distinct(root, missing, {c.sha: c.tree for c in listed}, folder))
+        _save_changes(cache, {c.sha: known[c.sha] for c in listed}, folder)
     return [_Commit(c.sha, c.parents, c.time, known[c.sha], c.subject) for c in listed]
 
 
@@ -251,10 +258,11 @@ def _first_parent_chain(commits: dict[str, _Commit], tip: str) -> list[str]:
     return chain
 
 
-def read_history(root: Path, base: str, cache: Path | None = None) -> History:
+def read_history(root: Path, base: str, cache: Path | None = None, handoffs_dir: str = "handoffs") -> History:
     """Every handoff file's versions: one cheap listing of commits, one ``git log`` for their diffs.
 
     ``cache`` (a JSON file) keeps each commit's diff, so a recomputation only diffs new commits.
+    ``handoffs_dir`` is the handoffs folder relative to the repository root (schema/rules.yaml).
     """
     probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, check=False)
     if probe.returncode != 0:
@@ -262,7 +270,8 @@ def read_history(root: Path, base: str, cache: Path | None = None) -> History:
     base_sha = resolve_base(root, base)
     if base_sha is None and resolve_base(root, "HEAD") is None:
         return History(None, {})  # no commits at all
-    ordered = _read_commits(root, cache)
+    ordered = _read_commits(root, cache, handoffs_dir)
+    handoff_path = _handoff_path(handoffs_dir)
     by_sha = {c.sha: c for c in ordered}
     chain = _first_parent_chain(by_sha, base_sha) if base_sha else []
     files: dict[str, FileHistory] = {}
@@ -270,7 +279,7 @@ def read_history(root: Path, base: str, cache: Path | None = None) -> History:
     # gives an order where every version comes after the ones it was built on.
     for commit in reversed(ordered):
         for path, blob in commit.changes:
-            match = HANDOFF_PATH.match(path)
+            match = handoff_path.match(path)
             if match is None:
                 continue
             history = files.setdefault(match["id"], FileHistory(match["id"]))
@@ -282,7 +291,7 @@ def read_history(root: Path, base: str, cache: Path | None = None) -> History:
                     history.latest = version
     for sha in chain:
         for path, blob in by_sha[sha].changes:
-            match = HANDOFF_PATH.match(path)
+            match = handoff_path.match(path)
             if match is not None:
                 files[match["id"]].main.append(Version(sha, by_sha[sha].time, blob, pull_number(by_sha[sha].subject)))
     return History(base_sha, files)

@@ -18,7 +18,7 @@ from handoffs.metrics.reviews import ReviewData, Unavailable, load_review_data
 def collect_records(root: Path, config: Config, today: dt.date, base: str | None = None) -> list[HandoffRecord]:
     git_dir = root / ".git"
     commits_cache = git_dir / "handoff-metrics" / "commits-v1.json" if git_dir.is_dir() else None
-    history = read_history(root, base or config.rules.base_branch, commits_cache)
+    history = read_history(root, base or config.rules.base_branch, commits_cache, config.handoffs_dir)
     return build_records(root, history, config, today, AnalysisCache.for_repository(root))
 
 

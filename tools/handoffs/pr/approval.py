@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from handoffs.config import Category, Config
-from handoffs.document.handoff import HANDOFFS_DIR
+from handoffs.document.handoff import below_handoffs_dir
 from handoffs.model import FrontMatter
 
 CONTEXT = "handoff/joint-approval"
@@ -84,19 +84,22 @@ class Decision:
 MAX_LISTED_FILES = 3000
 
 
-def is_handoff_path(path: str) -> bool:
-    """A handoff file (``handoffs/**/*.md``): approved by its owners, not by the admin team."""
-    parts = PurePosixPath(path).parts
-    return len(parts) > 1 and parts[0] == HANDOFFS_DIR and path.endswith(".md") and ".." not in parts
+def is_handoff_path(path: str, handoffs_dir: str) -> bool:
+    """A handoff file (``<handoffs_dir>/**/*.md``): approved by its owners, not by the admin team.
+
+    ``handoffs_dir`` comes from the base branch's schema/rules.yaml, like every other rule:
+    a pull request cannot move the folder to make its own process files count as handoffs.
+    """
+    return path.endswith(".md") and below_handoffs_dir(PurePosixPath(path), handoffs_dir) is not None
 
 
-def admin_files(paths: Iterable[str]) -> list[str]:
+def admin_files(paths: Iterable[str], handoffs_dir: str) -> list[str]:
     """The changed files the admin team must approve: every one that is not a handoff.
 
     An allow-list of "process" paths would let anything it forgets (``pyproject.toml``,
     the site's templates…) merge with no review at all, so the rule is inverted.
     """
-    return [p for p in paths if not is_handoff_path(p)]
+    return [p for p in paths if not is_handoff_path(p, handoffs_dir)]
 
 
 def listing_problem(listed: int, changed: int) -> str | None:

@@ -55,6 +55,7 @@ def read_text(text: str | bytes, path: str, config: Config) -> tuple[Handoff | N
         root=_VIRTUAL_ROOT,
         max_bytes=config.rules.max_file_bytes,
         sink=sink,
+        handoffs_dir=config.handoffs_dir,
     )
     return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
 

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from handoffs.document.handoff import HANDOFFS_DIR, ID_PATTERN, Handoff
+from handoffs.document.handoff import ID_PATTERN, Handoff
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
-EXPECTED = "handoffs/<customer-slug>/<YYYY-MM-DD>-<type>.md, e.g. handoffs/acme-corp/2026-11-23-implementation.md"
+
+def expected_path(handoffs_dir: str) -> str:
+    return (
+        f"{handoffs_dir}/<customer-slug>/<YYYY-MM-DD>-<type>.md, "
+        f"e.g. {handoffs_dir}/acme-corp/2026-11-23-implementation.md"
+    )
 
 
 def check_location(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
-    rel = doc.relative_path
-    if rel is None or rel.parts[0] != HANDOFFS_DIR:
+    rel, folder = doc.relative_path, doc.handoffs_dir
+    if rel is None or doc.under_handoffs is None:
         sink.add(
             "HO200",
             1,
-            f"handoff files live under {HANDOFFS_DIR}/ in the repository: expected {EXPECTED}",
+            f"handoff files live under {folder}/ in the repository: expected {expected_path(folder)}",
         )
         return
     handoff_id = doc.handoff_id or ""
@@ -26,7 +31,7 @@ def check_location(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
         sink.add(
             "HO201",
             1,
-            f"`{rel}` is not a valid handoff path: expected {EXPECTED} (lowercase, hyphens)",
+            f"`{rel}` is not a valid handoff path: expected {expected_path(folder)} (lowercase, hyphens)",
         )
         return
     try:

@@ -97,7 +97,7 @@ def collect(
     review_cache: ReviewCache | None = None,
 ) -> Site:
     """Load, check and annotate every handoff file in ``files``."""
-    history = mainline_history(job.root, job.base)
+    history = mainline_history(job.root, job.base, under=config.handoffs_dir)
     approvals = approvals_by_path(history or [])
     reviewers = {category.name: config.reviewers_for(category) for category in config.categories}
     entries = []
@@ -122,7 +122,7 @@ Checked = tuple[Handoff | None, FileResult, tuple[TermHit, ...]]
 
 def _check(files: Sequence[Path], job: Job, config: Config) -> list[Checked]:
     # Term hits never ask git; the lazy question is only there to satisfy the context.
-    context = RuleContext(config, job.today, lambda: base_tree(job.root, job.base))
+    context = RuleContext(config, job.today, lambda: base_tree(job.root, job.base, under=config.handoffs_dir))
     return [
         (handoff, result, tuple(find_term_hits(handoff, context)) if handoff else ())
         for handoff, result in iter_handoffs(files, job, config)

@@ -44,7 +44,9 @@ _DEFAULT_HOME = "# Handoffs\n\nEvery approved sales handoff, its approval record
 
 class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdocs' metaclass hook
     root = c.Optional(c.Dir(exists=True))  # the handoffs repository; default: beside mkdocs.yml
-    handoffs_dir = c.Type(str, default="handoffs")
+    # Where the handoffs live is schema/rules.yaml's `handoffs_dir`, which every command
+    # reads; this option is kept so an older mkdocs.yml still builds, and must agree.
+    handoffs_dir = c.Optional(c.Type(str))
     base = c.Optional(c.Type(str))  # default: rules.base_branch in schema/rules.yaml
     cache_dir = c.Type(str, default=".handoffs-cache/site")
     milestone_label = c.Type(str, default="first-milestone")  # label of first-milestone issues
@@ -63,6 +65,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
             handoff_config = load_config(root)
         except HandoffError as exc:
             raise _abort(str(exc)) from None
+        self._agree_on_folder(handoff_config)
         site = self._collect(root, handoff_config)
         self.site = site
         _report(site)
@@ -114,10 +117,23 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
-        for watched in (root / self.config.handoffs_dir, root / "schema"):
+        try:
+            folder = load_config(root).handoffs_path
+        except HandoffError:  # the build reports it; watching schema/ lets the fix rebuild
+            folder = root / "handoffs"
+        for watched in (folder, root / "schema"):
             if watched.is_dir():
                 server.watch(str(watched))
         return server
+
+    def _agree_on_folder(self, handoff_config: Config) -> None:
+        given = self.config.handoffs_dir
+        if given is not None and given.strip("/") != handoff_config.handoffs_dir:
+            raise _abort(
+                f"mkdocs.yml says handoffs_dir: {given}, but schema/rules.yaml says handoffs_dir: "
+                f"{handoff_config.handoffs_dir}; remove the mkdocs.yml option "
+                "(schema/rules.yaml decides, for every command)"
+            )
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -129,7 +145,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
         base = self.config.base or handoff_config.rules.base_branch
         job = Job(root=root, base=base, today=today(None), strict=False)
-        files = _handoff_files(root / self.config.handoffs_dir)
+        files = _handoff_files(handoff_config.handoffs_path)
         online = self._github(root)
         if online is None:
             return collect(files, job, handoff_config)
