@@ -427,7 +427,9 @@ def create_pull(req: Request) -> Reply:
     head_ref = str(req.field("head", "")).split(":")[-1]
     base_ref = str(req.field("base", ""))
     for ref, name in ((head_ref, "head"), (base_ref, "base")):
-        if ref not in repo.branches and repo.branch_from_git(ref) is None:
+        # With a git repository attached, its branches are the truth (a push moved them).
+        learned = repo.branch_from_git(ref) if repo.git_dir is not None else None
+        if learned is None and ref not in repo.branches:
             raise HTTPError.invalid("PullRequest", name)
     if any(_part(p).head_ref == head_ref and p.state == "open" for p in repo.pulls()):
         raise HTTPError(

@@ -39,6 +39,7 @@ COMMANDS = (
     "gate",
     "alerts",
     "pages-guard",
+    "adopt",
 )
 EXIT_INTERNAL = 2
 
@@ -62,6 +63,7 @@ SUMMARIES = {
     "gate": "decide whether a handoff may be kicked off (gate kickoff ID)",
     "alerts": "list overdue open items, unapproved kickoffs and overdue first milestones",
     "pages-guard": "refuse to deploy the site to a public GitHub Pages site from a private repository",
+    "adopt": "set up a repository on a pinned Handoffs release (thin workflows), or --upgrade it",
 }
 
 
