@@ -43,7 +43,7 @@ def world(repo: Path) -> Path:
         handoff_text(LATE_MILESTONE.replace("status: proposed", "status: cancelled")),
     )
     commit_all(repo, "approved handoffs")
-    # Not approved: kickoff in 3 days (alert) and in 27 days (beyond the 5-day horizon).
+    # Not approved: kickoff in 3 days (alert) and in 27 days (beyond the 14-day horizon).
     soon = FRONT_MATTER.replace("kickoff: 2026-12-01", "kickoff: 2026-11-26")
     write_handoff(repo, "soon-co/2026-11-23-implementation", handoff_text(soon))
     later = FRONT_MATTER.replace("kickoff: 2026-12-01", "kickoff: 2026-12-20").replace(
@@ -54,18 +54,25 @@ def world(repo: Path) -> Path:
 
 
 def test_every_kind_of_alert_and_nothing_else(world: Path, run_cli: Callable[..., CliResult]) -> None:
-    result = run_cli("alerts", "--format", "json")
+    result = run_cli("alerts", "--format", "json", "--days", "5")
     assert result.exit_code == 0, result.err
     found = {(a["kind"], a["handoff"], a["owner"], a["date"]) for a in json.loads(result.out)}
     assert found == {
         ("open-item-overdue", "one-co/2026-11-23-implementation", "@dana-sales", "2026-11-20"),
         ("milestone-overdue", "two-co/2026-11-02-implementation", "@raj-impl", "2026-11-20"),
-        ("kickoff-unapproved", "soon-co/2026-11-23-implementation", "@raj-impl", "2026-11-26"),
+        ("kickoff-not-ready", "soon-co/2026-11-23-implementation", "@raj-impl", "2026-11-26"),
+    }
+    # one-co is approved but not kickoff-ready (its open item): its kickoff, 8 days away, is inside 14 days.
+    default = json.loads(run_cli("alerts", "--format", "json").out)
+    assert {a["handoff"] for a in default if a["kind"] == "kickoff-not-ready"} == {
+        "soon-co/2026-11-23-implementation",
+        "one-co/2026-11-23-implementation",
     }
     wider = json.loads(run_cli("alerts", "--format", "json", "--days", "30").out)
-    assert {a["handoff"] for a in wider if a["kind"] == "kickoff-unapproved"} == {
+    assert {a["handoff"] for a in wider if a["kind"] == "kickoff-not-ready"} == {
         "soon-co/2026-11-23-implementation",
         "later-co/2026-11-23-implementation",
+        "one-co/2026-11-23-implementation",
     }
 
 
@@ -113,10 +120,10 @@ def test_post_generic_and_slack_payloads(
     assert run_cli("alerts", "--post").exit_code == 0
     assert run_cli("alerts", "--post", "--payload", "slack").exit_code == 0
     generic, slack = state.bodies
-    assert generic["count"] == 3
-    assert {a["kind"] for a in generic["alerts"]} == {"open-item-overdue", "milestone-overdue", "kickoff-unapproved"}
+    assert generic["count"] == 4
+    assert {a["kind"] for a in generic["alerts"]} == {"open-item-overdue", "milestone-overdue", "kickoff-not-ready"}
     assert list(slack) == ["text"]
-    assert slack["text"].startswith("Handoff alerts for 2026-11-23: 3")
+    assert slack["text"].startswith("Handoff alerts for 2026-11-23: 4")
 
 
 def test_webhook_failure_is_reported(
@@ -146,9 +153,9 @@ def test_one_tracking_issue_is_opened_then_updated(
     for name, value in github_double.environ("acme/handoffs").items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HANDOFF_GITHUB_BACKOFF", "0")
-    assert run_cli("alerts", "--issue").exit_code == 0
+    assert run_cli("alerts", "--issue", "--days", "5").exit_code == 0
     (world / "handoffs" / "soon-co" / "2026-11-23-implementation.md").unlink()
-    assert run_cli("alerts", "--issue").exit_code == 0
+    assert run_cli("alerts", "--issue", "--days", "5").exit_code == 0
     issues = [i for i in gh_repo.issues.values() if i.pull is None]
     assert [i.title for i in issues] == ["Handoff alerts"]
     comments = gh_repo.comments_on(issues[0].number)

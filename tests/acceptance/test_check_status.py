@@ -49,7 +49,7 @@ def test_kicked_off_on_a_branch_never_merged(repo: Path, run_cli: Callable[..., 
     result = run_cli("check", "--format", "json")
 
     assert _findings(result) == [("HO406", STATUS_LINE, "error"), ("HO600", 57, "flag")]
-    assert "it was never approved (it is not on main)" in _status_messages(result)[0]
+    assert "not approved (never merged into main)" in _status_messages(result)[0]
     assert result.exit_code == 1
 
 
@@ -95,7 +95,7 @@ def test_open_items_block_kickoff_even_when_merged(repo: Path, run_cli: Callable
     result = run_cli("check", "--format", "json")
 
     assert _findings(result) == [("HO406", STATUS_LINE, "error"), ("HO600", 57, "flag")]
-    assert "1 open item(s) are unresolved" in _status_messages(result)[0]
+    assert "1 open item unresolved" in _status_messages(result)[0]
     assert "never approved" not in _status_messages(result)[0]
     report = json.loads(result.out)
     assert report["open_items"] == [
@@ -118,7 +118,7 @@ def test_errors_block_kickoff_even_when_merged(repo: Path, run_cli: Callable[...
     result = run_cli("check", "--format", "json")
 
     assert _findings(result) == [("HO303", 49, "error"), ("HO406", STATUS_LINE, "error"), ("HO600", 57, "flag")]
-    assert "it still has errors" in _status_messages(result)[0]
+    assert "1 error in the file" in _status_messages(result)[0]
 
 
 def test_proposed_handoff_never_asks_git(

@@ -23,7 +23,11 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GH_TOKEN", raising=False)
 
 
-def _approve(repo: Path, text: str, subject: str = "approved handoff") -> Path:
+# The finance team reviews `pricing`, the category the default handoff flags.
+REVIEWED = "approved handoff\n\nApproved-by: @raj-impl\nApproved-by: @frank-finance"
+
+
+def _approve(repo: Path, text: str, subject: str = REVIEWED) -> Path:
     path = write_handoff(repo, HID, text)
     commit_all(repo, subject)
     return path
@@ -47,9 +51,23 @@ def test_an_approved_clean_handoff_passes(repo: Path, run_cli: Callable[..., Cli
     result = _gate(run_cli)
     assert result.exit_code == 0, result.out
     assert "PASSED" in result.out
-    assert "custom terms (pricing): reviewed" in result.out
+    assert "custom terms reviewed: pricing" in result.out
     assert "custom-term rule applied: offline (no GITHUB_TOKEN)" in result.out
     assert _ho406(run_cli, path) is False
+
+
+def test_offline_without_a_trailer_naming_a_reviewer_the_review_is_unknown_and_blocks(
+    repo: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    path = _approve(repo, handoff_text(), "approved handoff")
+    result = _gate(run_cli, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.out)
+    assert data["blockers"] == [
+        "custom-term review unknown: pricing (offline (no GITHUB_TOKEN): the approving commit's `Approved-by:` "
+        "trailers stand in for the pull request's reviews, and they name no reviewer of it)"
+    ]
+    assert _ho406(run_cli, path) is False  # the status rule asks only what the file and git can tell
 
 
 def test_unapproved_handoff_is_blocked(repo: Path, run_cli: Callable[..., CliResult]) -> None:
@@ -59,8 +77,7 @@ def test_unapproved_handoff_is_blocked(repo: Path, run_cli: Callable[..., CliRes
     path = _approve(repo, handoff_text())  # committed on the PR branch only
     result = _gate(run_cli)
     assert result.exit_code == 1
-    assert "it was never approved (it is not on main)" in result.out
-    assert "custom terms (pricing) have not been approved by their category reviewers" in result.out
+    assert "not approved (never merged into main)" in result.out
     assert _ho406(run_cli, path) is True
 
 
@@ -68,7 +85,7 @@ def test_errors_block_with_their_lines(repo: Path, run_cli: Callable[..., CliRes
     path = _approve(repo, handoff_text(body=BODY.replace("- Sandbox access", "- TBD sandbox access")))
     result = _gate(run_cli)
     assert result.exit_code == 1
-    assert "it still has errors: line" in result.out
+    assert "in the file: line" in result.out
     assert "HO302" in result.out
     assert _ho406(run_cli, path) is True
 
@@ -80,7 +97,7 @@ def test_open_items_block(repo: Path, run_cli: Callable[..., CliResult]) -> None
     data = json.loads(result.out)
     assert data["passed"] is False
     assert data["blockers"] == [
-        "1 open item(s) are unresolved: line 61 (open: @dana-sales by 2026-12-20) Renewal date unknown"
+        "1 open item unresolved: line 61 (open: @dana-sales by 2026-12-20) Renewal date unknown"
     ]
     assert _ho406(run_cli, path) is True
 
@@ -91,7 +108,7 @@ def test_invalid_front_matter_has_no_first_milestone(repo: Path, run_cli: Callab
     result = _gate(run_cli)
     assert result.exit_code == 1
     assert "no readable first milestone" in result.out
-    assert "it still has errors" in result.out
+    assert "in the file: line" in result.out
 
 
 def test_outside_git_approval_cannot_be_verified(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
@@ -130,7 +147,7 @@ def test_online_custom_terms_need_an_approval_from_their_category_reviewers(
     result = _gate(run_cli)
     assert result.exit_code == 0, result.out
     assert "custom-term rule applied: GitHub reviews of pull request #1" in result.out
-    assert "custom terms (pricing): reviewed (approved on pull request #1)" in result.out
+    assert "custom terms reviewed: pricing" in result.out
 
 
 def test_online_approval_by_someone_else_does_not_review_the_terms(
@@ -149,7 +166,7 @@ def test_online_approval_by_someone_else_does_not_review_the_terms(
     assert result.exit_code == 1
     data = json.loads(result.out)
     assert data["blockers"] == [
-        "custom terms (pricing) have not been approved by their category reviewers on pull request #1"
+        "custom terms not reviewed: pricing (no reviewer of the category approved (GitHub reviews))"
     ]
     assert "custom-term rule applied: GitHub reviews of pull request #1 by each category's reviewers" in data["notes"]
 
@@ -158,8 +175,8 @@ def test_online_unknown_pull_request_blocks(
     repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _online(github_double, monkeypatch, ("frank-finance", "APPROVED"))
-    _approve(repo, handoff_text())  # a direct commit: its subject names no pull request
+    _approve(repo, handoff_text(), "approved handoff")  # a direct commit: its subject names no pull request
     result = _gate(run_cli)
     assert result.exit_code == 1
-    assert "custom-term reviews cannot be verified: the approving commit" in result.out
+    assert "custom-term review unknown: pricing (the reviews could not be read (the approving commit" in result.out
     assert "names no pull request" in result.out

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from handoffs.approval_record import PullReviews, ReviewCache, approvals_by_path, enrich
 from handoffs.git import mainline_history
-from handoffs.site.approvals import PullReviews, ReviewCache, approvals_by_path, enrich
 from tests.browser.sitebuild import Markup, add_site_config, article, built, page
 from tests.factories import BODY, commit_all, git, handoff_text, write_handoff
 
@@ -90,7 +90,9 @@ def test_the_page_shows_who_approved_when_and_the_pr_and_commit(history: Path) -
     assert "Pull request: #8" in squash
     direct = Markup(article(page(site, f"handoffs/{DIRECT}"))).plain_text()
     assert "no pull request (committed directly)" in direct
-    assert "custom terms not reviewed: pricing" in direct  # nobody recorded as approving
+    # Offline, nobody recorded as approving is unknown, never "reviewed" and never a false "not reviewed".
+    assert "Kickoff readiness unknown" in direct
+    assert "custom-term review unknown: pricing" in direct
 
 
 def test_a_handoff_only_on_a_branch_is_not_approved(history: Path) -> None:
@@ -99,7 +101,7 @@ def test_a_handoff_only_on_a_branch_is_not_approved(history: Path) -> None:
     commit_all(history, "New handoff, not merged")
     content = article(page(built(history), "handoffs/newco/2026-11-23-implementation"))
     assert 'ho-badge--pending">Not approved' in content
-    assert "not approved (never merged into the base branch)" in Markup(content).plain_text()
+    assert "not approved (never merged into main)" in Markup(content).plain_text()
 
 
 def test_reviews_are_fetched_once_per_merge_commit_and_then_cached(history: Path, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_a_handoff_page_shows_the_brief_boundaries_risks_and_links(site_repo: Pa
     assert "Source: order form §2.4" in text
     # Custom terms with category and reviewers; risks as a checklist.
     assert "15% discount on year-one subscription fees" in text
-    assert "line 57, pricing: 15% discount , reviewers finance: not reviewed" in text
+    assert "line 57, pricing: 15% discount , reviewers finance: unknown (not recorded)" in text
     assert 'type="checkbox"' in content
     assert "EHR upgrade window" in text
     # Requirements, first milestone, evidence, history and edit links.
@@ -103,7 +103,7 @@ def test_indexes_timeline_home_and_search(site_repo: Path) -> None:
     assert "2026-11 (1)" in kickoff
     assert "2026-12 (1)" in kickoff
     not_ready = Markup(article(page(site, "indexes/not-ready"))).plain_text()
-    assert "custom terms not reviewed: pricing" in not_ready
+    assert "custom-term review unknown: pricing (offline (no GITHUB_TOKEN)" in not_ready
     assert "1 open item" in not_ready
     customers = Markup(article(page(site, "indexes/customer"))).plain_text()
     assert "Acme Corp 1 1 2026-11-30" in customers
@@ -114,7 +114,7 @@ def test_indexes_timeline_home_and_search(site_repo: Path) -> None:
     home = Markup(article(page(site, ""))).plain_text()
     assert "Needs attention today (2026-11-23)" in home
     assert "Overdue open items" in home
-    assert "Kickoff within 14 days but not ready" in home
+    assert "Kickoff passed or within 14 days, not kickoff-ready" in home
     search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "HL7 FHIR integration" in search
     tags = Markup(article(page(site, "tags"))).plain_text()

@@ -51,7 +51,7 @@ def test_reviews_and_the_milestone_issue_come_from_github_and_reviews_are_cached
     assert "Record from: GitHub reviews" in text
     assert "@raj-impl (receiving owner): yes (@raj-impl)" in text
     assert "finance (pricing reviewer): yes (@frank-finance)" in text
-    assert "@dana-sales (sales owner): not recorded" in text  # a comment is not an approval
+    assert "@dana-sales (sales owner): no" in text  # a comment is not an approval, and GitHub was read
     assert f'href="https://github.com/{REPOSITORY}/issues/{issue.number}"' in content
     reviews = len(github_double.calls("GET", rf"/pulls/{pull.number}/reviews"))
     assert reviews >= 1

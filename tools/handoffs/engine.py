@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import Handoff, load_handoff, parse_handoff
 from handoffs.errors import UsageError
-from handoffs.findings import CheckResult, FileResult, OpenItem, Severity
+from handoffs.findings import CheckResult, FileResult, OpenItem, Severity, TermHit
 from handoffs.rules.context import RuleContext
 from handoffs.rules.location import check_location
 from handoffs.rules.people import check_people_and_dates
@@ -149,10 +149,11 @@ class _Checker:
         sink = FindingSink(str(path), self._severity)
         handoff: Handoff | None = None
         open_items: list[OpenItem] = []
+        hits: list[TermHit] = []
         try:
             handoff = load(sink)
             if handoff is not None:
-                open_items = self._run_rules(handoff, sink)
+                open_items, hits = self._run_rules(handoff, sink)
         except Exception:
             sink.add(
                 INTERNAL_ERROR_CODE,
@@ -160,17 +161,17 @@ class _Checker:
                 "internal error while checking this file (please report it):\n" + traceback.format_exc(),
             )
         handoff_id = handoff.handoff_id if handoff else None
-        return handoff, FileResult(str(path), tuple(sink.findings), handoff_id, tuple(open_items))
+        return handoff, FileResult(str(path), tuple(sink.findings), handoff_id, tuple(open_items), tuple(hits))
 
-    def _run_rules(self, handoff: Handoff, sink: FindingSink) -> list[OpenItem]:
+    def _run_rules(self, handoff: Handoff, sink: FindingSink) -> tuple[list[OpenItem], list[TermHit]]:
         ctx = self.context
         check_location(handoff, ctx, sink)
         check_people_and_dates(handoff, ctx, sink)
         open_items = check_sections(handoff, ctx, sink)
-        check_custom_terms(handoff, ctx, sink)
+        hits = check_custom_terms(handoff, ctx, sink)
         check_safety(handoff, ctx, sink)
         check_status(handoff, ctx, sink, open_items)
-        return open_items
+        return open_items, hits
 
     def _severity(self, code: str) -> Severity | None:
         if code == INTERNAL_ERROR_CODE:

@@ -66,6 +66,22 @@ class OpenItem:
 
 
 @dataclass(frozen=True, slots=True)
+class TermHit:
+    """Custom-term language at one line, for one category (a line may hit several).
+
+    Found once by the engine and carried in the ``FileResult``: the site, the pull-request
+    commands and the gate reuse it rather than matching again.
+    """
+
+    line: int
+    column: int
+    category: str
+    reviewers: tuple[str, ...]  # team names and @handles, as written in schema/custom-terms.yaml
+    text: str  # the words as written
+    section: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FileResult:
     """Everything learned about one file."""
 
@@ -73,6 +89,12 @@ class FileResult:
     findings: tuple[Finding, ...]
     handoff_id: str | None = None
     open_items: tuple[OpenItem, ...] = ()
+    term_hits: tuple[TermHit, ...] = ()
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        """The custom-term categories hit, unique, in the order they first appear."""
+        return tuple(dict.fromkeys(hit.category for hit in self.term_hits))
 
     @property
     def has_errors(self) -> bool:

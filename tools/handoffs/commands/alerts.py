@@ -1,4 +1,4 @@
-"""``handoff alerts``: overdue open items, unapproved kickoffs and overdue first milestones."""
+"""``handoff alerts``: what needs attention (``handoffs.attention``), as the site's home page lists it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.errors import UsageError
+from handoffs.verdicts import KICKOFF_HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,17 @@ class AlertsOptions:
 def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "alerts",
-        help="list overdue open items, unapproved kickoffs and overdue first milestones",
+        help="list handoffs with errors, overdue open items, kickoffs not ready and overdue first milestones",
         description="List what needs attention; optionally post it to a webhook ($HANDOFF_ALERTS_WEBHOOK) "
         "and keep one GitHub tracking issue up to date.",
     )
-    parser.add_argument("--days", dest="within_days", type=int, default=5, help="kickoff horizon in days (5)")
+    parser.add_argument(
+        "--days",
+        dest="within_days",
+        type=int,
+        default=KICKOFF_HORIZON_DAYS,
+        help=f"kickoff horizon in days ({KICKOFF_HORIZON_DAYS}, as on the site's home page)",
+    )
     parser.add_argument("--format", dest="output_format", choices=("text", "json"), default="text")
     parser.add_argument("--post", action="store_true", help="POST the alerts to $HANDOFF_ALERTS_WEBHOOK")
     parser.add_argument(

@@ -134,7 +134,7 @@ def handoff_changes(
                 path=changed.filename,
                 base=base_doc.front if base_doc else None,
                 head=head_doc.front if head_doc else None,
-                categories=flagged_categories(head_doc, config, options.today),
+                categories=flagged_categories(head_doc, config),
                 removed=removed,
                 head_problems=head_problems,
             )

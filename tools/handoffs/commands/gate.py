@@ -1,11 +1,9 @@
-"""``handoff gate kickoff ID``: may onboarding start from this handoff? Exit 0 only if nothing blocks.
+"""``handoff gate kickoff ID``: may onboarding start from this handoff? Exit 0 only if it is kickoff-ready.
 
-The conditions are the ones the HO406 rule applies to `status: kicked-off` (shared
-through ``kickoff_blockers``), plus the first milestone and custom-term review.  Offline,
-custom terms count as reviewed when the handoff is approved: merging requires the
-joint-approval check, which demands an approval from every flagged category's reviewers.
-With a token, the reviews of the pull request that merged it decide instead
-(``handoffs.metrics.term_reviews``); the output says which rule was applied.
+Kickoff-ready is defined once, in ``handoffs.verdicts``, and the site, ``handoff alerts``
+and ``handoff metrics`` apply the same definition.  What cannot be known (approval
+outside git, custom-term reviews offline with no trailer naming a reviewer) blocks, with
+the reason: the gate fails closed.  The output says which rule decided the custom terms.
 """
 
 from __future__ import annotations
@@ -20,12 +18,10 @@ from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.errors import HandoffError
-from handoffs.findings import Finding, OpenItem
+from handoffs.verdicts import STATUS_NOT_READY_CODE
 
 if TYPE_CHECKING:
-    from handoffs.config import Config
-
-STATUS_CODES = ("HO406", "HO407")  # the gate's own question, asked of the status field
+    from handoffs.assess import Entry
 
 
 @dataclass(frozen=True)
@@ -96,75 +92,52 @@ def run(args: argparse.Namespace) -> int:
 
 
 def evaluate(options: GateOptions) -> GateResult:
+    """Kickoff-ready as ``handoffs.verdicts`` defines it: blockers, then what cannot be known."""
+    import os
+
+    from handoffs.approval_record import online_reviews
+    from handoffs.assess import assess
     from handoffs.config import load_config
-    from handoffs.engine import Job, iter_handoffs
-    from handoffs.findings import Severity
-    from handoffs.git import base_tree
-    from handoffs.metrics.term_reviews import token_present
-    from handoffs.rules.status import kickoff_blockers
+    from handoffs.engine import Job
 
     config = load_config(options.root)
     handoff_id, path = config.handoff_file(options.handoff_id)
     if not path.is_file():
         raise HandoffError(f"no handoff `{handoff_id}` (looked for {path})")
     base = options.base or config.rules.base_branch
-    doc, result = next(iter_handoffs([path], Job(options.root, base, options.today, False), config))
-    errors = [f for f in result.findings if f.severity is Severity.ERROR and f.code not in STATUS_CODES]
-    tree = base_tree(options.root, base, under=config.handoffs_dir)
-    relative = str(doc.relative_path) if doc is not None and doc.relative_path else None
-    reasons = kickoff_blockers(has_errors=bool(errors), open_items=len(result.open_items), tree=tree, relative=relative)
-    blockers = [_detail(reason, errors, result.open_items) for reason in reasons]
-    if tree.paths is None:
-        blockers.append(f"approval cannot be verified: {tree.problem}")
-    if doc is None or doc.front is None:
-        blockers.append("no readable first milestone: the front matter is invalid")
-    flagged = sorted({f.category for f in result.findings if f.severity is Severity.FLAG and f.category})
-    approved = tree.paths is not None and relative in tree.paths
-    notes: list[str] = []
-    online = token_present()
-    if approved and relative is not None and online:
-        online_blockers, notes = _online_term_review(options, config, tree.ref, relative)
-        blockers += online_blockers
-    elif flagged:
-        verb = (
-            "reviewed (the joint approval that merged it required their approval)" if approved else "not reviewed yet"
-        )
-        notes.append(f"custom terms ({', '.join(flagged)}): {verb}")
-        if not approved:
-            blockers.append(f"custom terms ({', '.join(flagged)}) have not been approved by their category reviewers")
-        if not online:
-            notes.append(
-                "custom-term rule applied: offline (no GITHUB_TOKEN), approval on main stands for the category reviews"
-            )
+    fetch, cache = online_reviews(options.root, os.environ)
+    job = Job(options.root, base, options.today, False)
+    (entry,) = assess([path], job, config, fetch_reviews=fetch, review_cache=cache)
+    if cache is not None:
+        cache.save()
+    readiness = entry.readiness
+    blockers = [_detail(reason, entry) for reason in readiness.blockers]
+    blockers += readiness.unknowns  # fail closed: what cannot be known blocks, with the reason
+    notes = [entry.approval_verdict.reason]
+    if entry.result.flagged:
+        if entry.terms.verdict.yes:  # otherwise it is a blocker already
+            notes.append(entry.terms.verdict.reason)
+        notes.append(f"custom-term rule applied: {_rule_applied(entry)}")
     return GateResult(handoff_id, tuple(blockers), tuple(notes))
 
 
-def _online_term_review(
-    options: GateOptions, config: Config, base_ref: str, relative: str
-) -> tuple[list[str], list[str]]:
-    """With a token: the merging pull request must hold an approval from each flagged category's reviewers."""
-    from handoffs.metrics import term_reviews
-
-    blockers: list[str] = []
-    notes: list[str] = []
-    review = term_reviews.review_custom_terms(options.root, config, base_ref, relative, options.today)
-    pull = f"pull request #{review.pull}" if review.pull is not None else "the merging pull request"
-    notes.append(f"custom-term rule applied: GitHub reviews of {pull} by each category's reviewers")
-    if review.problem is not None:
-        blockers.append(f"custom-term reviews cannot be verified: {review.problem}")
-    elif review.missing:
-        blockers.append(
-            f"custom terms ({', '.join(review.missing)}) have not been approved by their category reviewers on {pull}"
-        )
-    if review.flagged and not review.missing and review.problem is None:
-        notes.append(f"custom terms ({', '.join(review.flagged)}): reviewed (approved on {pull})")
-    return blockers, notes
+def _rule_applied(entry: Entry) -> str:
+    approvers = entry.approvers
+    if approvers is None:
+        return "no approval record yet: nobody has reviewed the custom terms"
+    approval = entry.approval
+    pull = f"pull request #{approval.pr}" if approval is not None and approval.pr is not None else "no pull request"
+    if approvers.authoritative:
+        return f"GitHub reviews of {pull} by each category's reviewers"
+    return f"{approvers.why_incomplete()} ({pull})"
 
 
-def _detail(reason: str, errors: list[Finding], open_items: tuple[OpenItem, ...]) -> str:
+def _detail(reason: str, entry: Entry) -> str:
     """The shared reason, followed by what exactly is behind it."""
-    if reason.startswith("it still has errors"):
+    errors = [f for f in entry.errors if f.code != STATUS_NOT_READY_CODE]
+    if reason.endswith("in the file") and errors:
         return f"{reason}: " + "; ".join(f"line {e.line} {e.code} {e.message}" for e in errors)
-    if "open item" in reason:
-        return f"{reason}: " + "; ".join(f"line {o.line} (open: {o.owner} by {o.due}) {o.text}" for o in open_items)
+    if reason.endswith("unresolved"):
+        items = entry.result.open_items
+        return f"{reason}: " + "; ".join(f"line {o.line} (open: {o.owner} by {o.due}) {o.text}" for o in items)
     return reason

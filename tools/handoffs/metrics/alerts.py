@@ -1,26 +1,24 @@
-"""Overdue and at-risk handoffs: what `handoff alerts` prints, posts and tracks.
-
-Three kinds of alert, all decided from the files and the base branch (no GitHub needed):
-open items past their date; kickoffs within N days (or past) of a handoff that is not
-approved yet; first milestones past their due date on a handoff not marked completed.
-Cancelled handoffs raise nothing.
-"""
+"""What `handoff alerts` prints, posts and tracks: the list ``handoffs.attention`` makes,
+the same one the site's home page shows under "needs attention"."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from handoffs.approval_record import online_reviews
+from handoffs.assess import assess
+from handoffs.attention import Alert, needs_attention
 from handoffs.config import Config
-from handoffs.engine import Job, discover, iter_handoffs
+from handoffs.engine import Job, discover
 from handoffs.errors import HandoffError
-from handoffs.git import base_tree
 
 TRACKING_LABEL = "handoff-alerts"
 TRACKING_TITLE = "Handoff alerts"
@@ -28,67 +26,23 @@ MARKER = "<!-- handoff-alerts -->"
 WEBHOOK_ENV = "HANDOFF_ALERTS_WEBHOOK"
 
 
-@dataclass(frozen=True)
-class Alert:
-    kind: str  # open-item-overdue | kickoff-unapproved | milestone-overdue
-    handoff: str
-    path: str
-    line: int
-    owner: str
-    date: str
-    message: str
-
-    def line_text(self) -> str:
-        return f"{self.path}:{self.line}: {self.kind}: {self.message} ({self.owner}, {self.date})"
-
-
 def find_alerts(root: Path, config: Config, today: dt.date, within_days: int, base: str | None = None) -> list[Alert]:
+    """What needs attention (``handoffs.attention``), the same list the site's home page shows."""
     folder = config.handoffs_path
     if not folder.is_dir():
         return []
     files = discover([folder]) if any(folder.rglob("*.md")) else []
-    branch = base or config.rules.base_branch
-    tree = base_tree(root, branch, under=config.handoffs_dir)
-    alerts: list[Alert] = []
-    for doc, result in iter_handoffs(files, Job(root, branch, today, False), config):
-        if doc is None or doc.front is None or doc.front.status == "cancelled":
-            continue
-        front = doc.front
-        handoff = doc.handoff_id or result.path
-        for item in result.open_items:
-            if item.overdue:
-                message = f"open item past its date: {item.text}"
-                alerts.append(
-                    Alert("open-item-overdue", handoff, result.path, item.line, item.owner, item.due, message)
-                )
-        approved = tree.paths is not None and str(doc.relative_path) in tree.paths
-        if not approved and front.status == "proposed" and (front.kickoff - today).days <= within_days:
-            when = "was" if front.kickoff < today else "is"
-            alerts.append(
-                Alert(
-                    "kickoff-unapproved",
-                    handoff,
-                    result.path,
-                    doc.line_of("kickoff"),
-                    front.to.owner,
-                    front.kickoff.isoformat(),
-                    f"kickoff {when} on {front.kickoff} but the handoff is not approved (not merged into {tree.ref})",
-                )
-            )
-        milestone = front.first_milestone
-        if milestone.due < today and front.status != "completed":
-            alerts.append(
-                Alert(
-                    "milestone-overdue",
-                    handoff,
-                    result.path,
-                    doc.line_of("first_milestone", "due"),
-                    milestone.owner,
-                    milestone.due.isoformat(),
-                    f"first milestone overdue: {milestone.title}",
-                )
-            )
-    return sorted(alerts, key=lambda a: (a.date, a.path, a.line, a.kind))
+    fetch, cache = online_reviews(root, os.environ)
+    entries = assess(
+        files,
+        Job(root, base or config.rules.base_branch, today, False),
+        config,
+        fetch_reviews=fetch,
+        review_cache=cache,
+    )
+    if cache is not None:
+        cache.save()
+    return needs_attention(entries, today, within_days)
 
 
 def summary(alerts: Iterable[Alert], today: dt.date) -> str:
@@ -96,7 +50,7 @@ def summary(alerts: Iterable[Alert], today: dt.date) -> str:
     if not listed:
         return f"Handoff alerts for {today}: none."
     lines = [f"Handoff alerts for {today}: {len(listed)}"]
-    lines += [f"- {a.handoff}: {a.message} ({a.owner}, {a.date})" for a in listed]
+    lines += [f"- {a.handoff}: {a.message}{a.who()}" for a in listed]
     return "\n".join(lines)
 
 
@@ -141,8 +95,8 @@ def update_tracking_issue(alerts: list[Alert], today: dt.date) -> str:
     if issue is None:
         issue = repo.create_issue(
             title=TRACKING_TITLE,
-            body="Open items, kickoffs and first milestones that need attention. The comment below is "
-            "kept up to date by `handoff alerts --issue`.",
+            body="Handoffs with errors, open items, kickoffs and first milestones that need attention. "
+            "The comment below is kept up to date by `handoff alerts --issue`.",
             labels=[TRACKING_LABEL],
             assignees=[],
         )

@@ -25,10 +25,11 @@ from pathlib import Path
 from handoffs.config import Config
 from handoffs.engine import PARALLEL_THRESHOLD, Job, check_contents
 from handoffs.metrics.cache import AnalysisCache, Verdict
-from handoffs.metrics.events import EXCLUSIONS, PROMISED_SCOPE, is_complete
-from handoffs.metrics.facts import Facts, facts_of_handoff, normalise
+from handoffs.metrics.events import is_complete
+from handoffs.metrics.facts import Facts, facts_of_handoff
 from handoffs.metrics.history import FileHistory, History, read_blobs
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
+from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE, normalise
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")

@@ -35,11 +35,10 @@ from pathlib import Path
 
 from handoffs.errors import HandoffError
 from handoffs.findings import FileResult, Finding, Severity
+from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE
 
 SCHEMA = "handoff-event/1"
 EVENT_TYPES = ("check", "merge")
-PROMISED_SCOPE = "Promised scope"
-EXCLUSIONS = "Exclusions"
 # "Required context present": the front matter is readable and has every required
 # key (HO11x) and every required section is there, filled in and sourced (HO30x).
 COMPLETENESS_PREFIXES = ("HO11", "HO30")

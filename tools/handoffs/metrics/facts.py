@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,13 +13,7 @@ from handoffs.document.frontmatter_split import SplitProblem, split
 from handoffs.document.handoff import Handoff
 from handoffs.document.source import decode
 from handoffs.model import FrontMatter
-
-SCOPE_SECTIONS = ("Promised scope", "Exclusions", "Success criteria", "Custom terms")
-_SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
+from handoffs.verdicts import Scope, scope_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +28,7 @@ class Facts:
     milestone_due: str | None = None
     status: str | None = None
     repeats: tuple[tuple[str, str], ...] = ()  # (date, note)
-    scope: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section, normalised entries)
+    scope: Scope = ()  # (section, normalised entries): ``verdicts.scope_of``
 
     def to_json(self) -> list[Any]:
         # The json module writes tuples as arrays, so the nested tuples go in as they are:
@@ -87,15 +80,9 @@ def facts_of_handoff(doc: Handoff) -> Facts:
 
 
 def facts_of(front: FrontMatter | None, body: Body) -> Facts:
-    scope: list[tuple[str, tuple[str, ...]]] = []
-    for name in SCOPE_SECTIONS:
-        section = body.section(name)
-        if section is not None:
-            texts = [i.full_text for i in section.items] or [r.text for r in section.rows]
-            texts += [p.text for p in section.paragraphs]
-            scope.append((name, tuple(normalise(t) for t in texts)))
+    scope = scope_of(body)
     if front is None:
-        return Facts(valid=False, scope=tuple(scope))
+        return Facts(valid=False, scope=scope)
     return Facts(
         valid=True,
         type=front.type,
@@ -105,7 +92,7 @@ def facts_of(front: FrontMatter | None, body: Body) -> Facts:
         milestone_due=front.first_milestone.due.isoformat(),
         status=front.status,
         repeats=tuple((r.date.isoformat(), r.note) for r in front.context_repeats),
-        scope=tuple(scope),
+        scope=scope,
     )
 
 

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handoffs.approval_record import pull_number
 from handoffs.errors import HandoffError
 
 
@@ -36,8 +37,6 @@ def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
 _ZERO = "0" * 40
 _PARALLEL_DIFF = 1_000  # commits; below this, a second git process costs more than it saves
 _LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%s"
-# "Merge pull request #12 from …" (merge commit) or "Title (#12)" (squash merge).
-_PULL = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +239,6 @@ def _read_commits(root: Path, cache: Path | None, folder: str) -> list[_Commit]:
         known.update(_diff_distinct(root, missing, {c.sha: c.tree for c in listed}, folder))
         _save_changes(cache, {c.sha: known[c.sha] for c in listed}, folder)
     return [_Commit(c.sha, c.parents, c.time, known[c.sha], c.subject) for c in listed]
-
-
-def pull_number(subject: str) -> int | None:
-    match = _PULL.search(subject)
-    return int(match[1] or match[2]) if match else None
 
 
 def _first_parent_chain(commits: dict[str, _Commit], tip: str) -> list[str]:

@@ -20,7 +20,7 @@ from handoffs.document import yamlsafe
 from handoffs.document.frontmatter_split import SplitProblem, split
 from handoffs.document.source import decode
 from handoffs.errors import HandoffError
-from handoffs.metrics.facts import normalise
+from handoffs.verdicts import normalise
 
 KEY = "context_repeats"
 _BOM = b"\xef\xbb\xbf"

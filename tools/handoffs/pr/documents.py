@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -10,16 +9,13 @@ from handoffs.config import Category, Config
 from handoffs.document.handoff import Handoff, parse_handoff
 from handoffs.errors import HandoffError
 from handoffs.findings import Severity
-from handoffs.git import BaseTree
-from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 from handoffs.rules.terms import find_term_hits
+from handoffs.verdicts import scope_changes as changed_scope
+from handoffs.verdicts import scope_of
 
 # Where in-memory content is said to live: only its path relative to this root matters.
 _VIRTUAL_ROOT = Path("/handoff-repository")
-
-# Changing any of these on a handoff that is already approved is a scope change (SPEC §5).
-SCOPE_SECTIONS = ("Promised scope", "Exclusions", "Success criteria", "Custom terms")
 
 
 @dataclass(frozen=True)
@@ -60,26 +56,16 @@ def read_text(text: str | bytes, path: str, config: Config) -> tuple[Handoff | N
     return doc, tuple(f"line {f.line}: {f.code} {f.message}" for f in sink.findings)
 
 
-def flagged_categories(doc: Handoff | None, config: Config, today: dt.date) -> tuple[Category, ...]:
+def flagged_categories(doc: Handoff | None, config: Config) -> tuple[Category, ...]:
     """The custom-term categories the document's language hits, in configuration order."""
     if doc is None:
         return ()
-    ctx = RuleContext(config, today, lambda: BaseTree(config.rules.base_branch, None, "not needed"))
-    hit = {h.category.name for h in find_term_hits(doc, ctx)}
+    hit = {h.category for h in find_term_hits(doc, config)}
     return tuple(c for c in config.categories if c.name in hit)
-
-
-def section_text(doc: Handoff, name: str) -> str | None:
-    """A section's content, whitespace-normalised per line (``None`` if the section is absent)."""
-    section = doc.body.section(name)
-    if section is None:
-        return None
-    lines = doc.source.lines[section.start - 1 : section.end]
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def scope_changes(base: Handoff | None, head: Handoff | None) -> tuple[str, ...]:
     """Which scope sections of an already-approved handoff (one on base) the head changes."""
     if base is None or head is None:
         return ()
-    return tuple(name for name in SCOPE_SECTIONS if section_text(base, name) != section_text(head, name))
+    return changed_scope(scope_of(base.body), scope_of(head.body))

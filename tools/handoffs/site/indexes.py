@@ -9,12 +9,13 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from handoffs.attention import KINDS, needs_attention
 from handoffs.model import STATUSES, FrontMatter
 from handoffs.site import render as r
 from handoffs.site.collect import Entry, Site
 from handoffs.site.pages import CUSTOMERS, approval_badge, customer_anchor, customer_href, customer_slug, page_title
+from handoffs.verdicts import KICKOFF_HORIZON_DAYS
 
-SOON = dt.timedelta(days=14)  # "kickoff soon" on the home page
 NOT_READY = "indexes/not-ready.md"
 
 
@@ -138,16 +139,18 @@ def _customers(site: Site) -> IndexPage:
 
 
 def _not_ready(site: Site) -> IndexPage:
-    blocked = sorted((e for e in site.entries if e.blockers()), key=_kickoff_or_max)
+    blocked = sorted((e for e in site.entries if not e.readiness.ready), key=_kickoff_or_max)
 
     def build(linker: r.Linker) -> r.Builder:
         out = r.Builder()
         out.heading(1, "Not kickoff-ready")
         out.add(
-            "<p>A handoff is kickoff-ready when it is approved (merged), has no errors and no open items, "
-            "and every flagged custom-term category was reviewed by one of its reviewers.</p>"
+            "<p>A handoff is kickoff-ready when it is approved (merged), has no errors, no open items and a "
+            "first milestone, and every flagged custom-term category was reviewed by one of its reviewers. "
+            "Where that cannot be known (no GitHub token, no <code>Approved-by:</code> trailer naming a "
+            "reviewer) it is not counted as ready, and the reason says so.</p>"
         )
-        rows = [[_link(e, linker), _kickoff_text(e), r.esc("; ".join(e.blockers()))] for e in blocked]
+        rows = [[_link(e, linker), _kickoff_text(e), r.esc("; ".join(e.readiness.reasons))] for e in blocked]
         out.add(r.table(["Handoff", "Kickoff", "Why not"], rows) if rows else "<p>Every handoff is kickoff-ready.</p>")
         return out
 
@@ -188,35 +191,25 @@ def _list(heading: str, lines: list[str]) -> list[str]:
     return [f"<p><strong>{heading}</strong></p>" + r.bullets(lines)] if lines else []
 
 
+_ATTENTION_HEADINGS = {
+    "errors": "Handoffs with errors (fix them; the site build fails in strict mode):",
+    "open-item-overdue": "Overdue open items:",
+    "kickoff-not-ready": f"Kickoff passed or within {KICKOFF_HORIZON_DAYS} days, not kickoff-ready:",
+    "milestone-overdue": "First milestones past their due date:",
+}
+
+
 def attention(site: Site, linker: r.Linker, out: r.Builder) -> None:
-    """The home page's "needs attention today": what someone should act on now."""
+    """The home page's "needs attention today": the list ``handoff alerts`` prints (``handoffs.attention``)."""
     today = site.today
-    valid = site.valid()
-    broken = [f"{_link(e, linker)}: {r.plural(len(e.errors), 'error')}" for e in site.entries if e.errors]
-    overdue = [
-        f"{_link(e, linker)}: {r.esc(item.owner)} was due {r.esc(item.due)}: {r.inline(item.text, linker)}"
-        for e in site.entries
-        for item in e.result.open_items
-        if item.overdue
-    ]
-    soon = sorted(
-        (e for e in valid if e.blockers() and _front(e).status == "proposed" and _front(e).kickoff <= today + SOON),
-        key=lambda e: _front(e).kickoff,
-    )
-    not_ready = [f"{_link(e, linker)}: kickoff {_front(e).kickoff}; {r.esc('; '.join(e.blockers()))}" for e in soon]
-    late = [
-        f"{_link(e, linker)}: {r.esc(_front(e).first_milestone.title)}, due {_front(e).first_milestone.due}"
-        for e in valid
-        if _front(e).first_milestone.due < today and _front(e).status == "kicked-off"
-    ]
+    by_id = {e.handoff_id: e for e in site.entries}
+    grouped: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for alert in needs_attention(site.entries, today, KICKOFF_HORIZON_DAYS):
+        who = f" ({r.esc(alert.owner)})" if alert.owner else ""
+        grouped[alert.kind].append(f"{_link(by_id[alert.handoff], linker)}: {r.esc(alert.message)}{who}")
     out.heading(2, f"Needs attention today ({today.isoformat()})")
-    found = [
-        *_list("Handoffs with errors (fix them; the site build fails in strict mode):", broken),
-        *_list("Overdue open items:", overdue),
-        *_list(f"Kickoff within {SOON.days} days but not ready:", not_ready),
-        *_list("First milestones past their due date:", late),
-    ]
+    found = [line for kind in KINDS for line in _list(_ATTENTION_HEADINGS[kind], grouped[kind])]
     out.add(*(found or ["<p>Nothing: every handoff is in order.</p>"]))
-    ready = sum(1 for e in site.entries if not e.blockers())
+    ready = sum(1 for e in site.entries if e.readiness.ready)
     see = r.link(linker.page(NOT_READY), "not kickoff-ready")
     out.add(f"<p>{r.plural(len(site.entries), 'handoff')} published; {ready} kickoff-ready. See {see}.</p>")

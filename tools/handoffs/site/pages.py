@@ -19,6 +19,7 @@ from handoffs.document.markup import source_of, strip_tags, validation_tag
 from handoffs.model import FrontMatter
 from handoffs.site import render as r
 from handoffs.site.collect import Entry, Site
+from handoffs.verdicts import Answer
 
 # Sections with their own layout; any other section is shown as written, in file order.
 _LAID_OUT = frozenset(
@@ -35,6 +36,7 @@ _LAID_OUT = frozenset(
         "Evidence",
     )
 )
+_REVIEW_STATE = {Answer.YES: "reviewed", Answer.NO: "not reviewed", Answer.UNKNOWN: "unknown (not recorded)"}
 _VALIDATION = re.compile(r"\s*\((?:customer-validated|sales-assumed)\)", re.IGNORECASE)
 _TAG_SAFE = re.compile(r"[^a-z0-9-]+")
 
@@ -101,7 +103,7 @@ def page_meta(entry: Entry) -> str:
     """The virtual file's content: only its metadata (title and tags); the body is HTML."""
     front = entry.handoff.front if entry.handoff else None
     tags = [tag(front.type), tag(front.status)] if front else ["unreadable"]
-    tags += [tag(name) for name in dict.fromkeys(hit.category.name for hit in entry.hits)]
+    tags += [tag(name) for name in entry.result.flagged]
     # Escaped because themes print page titles unescaped.
     meta = {"title": r.esc(page_title(entry)), "tags": list(dict.fromkeys(tags))}
     return (
@@ -209,12 +211,19 @@ def _problems(entry: Entry) -> str:
                 "Fix the file before anyone works from this page.</p>" + findings,
             )
         )
-    blockers = entry.blockers()
-    if blockers:
-        parts.append(r.admonition("warning", "Not kickoff-ready", r.bullets([r.esc(b) for b in blockers])))
+    readiness = entry.readiness
+    if readiness.answer is Answer.NO:
+        parts.append(r.admonition("warning", "Not kickoff-ready", r.bullets([r.esc(b) for b in readiness.reasons])))
+    elif readiness.answer is Answer.UNKNOWN:
+        reasons = r.bullets([r.esc(b) for b in readiness.unknowns])
+        parts.append(r.admonition("warning", "Kickoff readiness unknown", reasons))
     else:
         parts.append(
-            r.admonition("success", "Kickoff-ready", "<p>Approved, complete, custom terms reviewed, no open items.</p>")
+            r.admonition(
+                "success",
+                "Kickoff-ready",
+                "<p>Approved, complete, custom terms reviewed, no open items, first milestone set.</p>",
+            )
         )
     return "\n".join(parts)
 
@@ -289,14 +298,12 @@ def _custom_terms(page: _Page, out: r.Builder) -> None:
     out.add(_sourced(page, "Custom terms"))
     if not entry.hits:
         return
-    approvers = entry.approved_by()
     flags = []
     for hit in entry.hits:
-        reviewers = entry.reviewers_by_category.get(hit.category.name, frozenset())
-        done = "reviewed" if reviewers & approvers else "not reviewed"
+        done = _REVIEW_STATE[entry.terms.state_of(hit.category)]
         flags.append(
-            f"line {hit.line}, {r.esc(hit.category.name)}: <code>{r.esc(hit.text)}</code>, "
-            f"reviewers {r.esc(', '.join(hit.category.reviewers))}: {done}"
+            f"line {hit.line}, {r.esc(hit.category)}: <code>{r.esc(hit.text)}</code>, "
+            f"reviewers {r.esc(', '.join(hit.reviewers))}: {done}"
         )
     out.add("<p>Custom-term language found in this handoff, and who must review it:</p>", r.bullets(flags))
 
@@ -373,14 +380,16 @@ def _approvers(entry: Entry, front: FrontMatter) -> str:
         (front.from_.owner, "sales owner", frozenset({front.from_.owner.casefold()})),
         (front.to.owner, "receiving owner", frozenset({front.to.owner.casefold()})),
     ]
-    categories = {hit.category.name: hit.category for hit in entry.hits}
-    for name, category in categories.items():
+    categories = {hit.category: hit.reviewers for hit in entry.hits}
+    for name, reviewers in categories.items():
         handles = entry.reviewers_by_category.get(name, frozenset())
-        needed.append((", ".join(category.reviewers), f"{name} reviewer", handles))
+        needed.append((", ".join(reviewers), f"{name} reviewer", handles))
+    # Someone the record does not name did not approve only when GitHub's reviews were read.
+    known = entry.approvers is None or entry.approvers.authoritative
     lines = []
     for who, role, handles in needed:
         matched = sorted(handles & approvers)
-        state = f"yes ({', '.join(matched)})" if matched else ("not recorded" if entry.approval else "no")
+        state = f"yes ({', '.join(matched)})" if matched else ("no" if known else "not recorded")
         lines.append(f"{r.esc(who)} ({r.esc(role)}): {r.esc(state)}")
     return "<p>Approvals needed:</p>" + r.bullets(lines)
 

@@ -24,11 +24,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from handoffs.approval_record import REVIEW_CACHE_DIR, REVIEW_CACHE_FILE, FetchReviews, ReviewCache
 from handoffs.config import Config, load_config
 from handoffs.engine import Job
 from handoffs.errors import HandoffError
 from handoffs.findings import Severity
-from handoffs.site.approvals import FetchReviews, ReviewCache
 from handoffs.site.collect import Site, collect
 from handoffs.site.dashboard import SRC_URI as DASHBOARD
 from handoffs.site.dashboard import dashboard_markdown
@@ -48,7 +48,7 @@ class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdo
     # reads; this option is kept so an older mkdocs.yml still builds, and must agree.
     handoffs_dir = c.Optional(c.Type(str))
     base = c.Optional(c.Type(str))  # default: rules.base_branch in schema/rules.yaml
-    cache_dir = c.Type(str, default=".handoffs-cache/site")
+    cache_dir = c.Type(str, default=REVIEW_CACHE_DIR)
     milestone_label = c.Type(str, default="first-milestone")  # label of first-milestone issues
 
 
@@ -160,7 +160,8 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
     def _github(self, root: Path) -> tuple[FetchReviews, dict[str, str], ReviewCache] | None:
         """Review fetcher, milestone issues and cache when a token is set; ``None`` offline."""
-        from handoffs.site.enrich import connect_from_env, milestone_issues, review_fetcher
+        from handoffs.approval_record import connect_from_env, review_fetcher
+        from handoffs.site.enrich import milestone_issues
 
         try:
             repo = connect_from_env(os.environ)
@@ -170,7 +171,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         except HandoffError as exc:
             log.warning(f"GitHub enrichment failed, approval records come from git only: {exc}")
             return None
-        return review_fetcher(repo), issues, ReviewCache(root / self.config.cache_dir / "reviews.json")
+        return review_fetcher(repo), issues, ReviewCache(root / self.config.cache_dir / REVIEW_CACHE_FILE)
 
 
 def _handoff_files(folder: Path) -> list[Path]:

@@ -1,4 +1,8 @@
-"""The approval record of each handoff, read from the base branch's history.
+"""The approval record of each handoff (who approved, when, from which source), read
+from the base branch's history and, with a token, GitHub's reviews.
+
+Every consumer (site, gate, alerts) reads the record here; what it *means* (approved?
+custom terms reviewed?) is decided in ``handoffs.verdicts``.
 
 Merging a handoff's pull request into the base branch *is* the joint approval, so the
 record is the first-parent commit of the base branch that last changed the file:
@@ -19,15 +23,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from handoffs.git import MainlineCommit
+from handoffs.verdicts import SOURCE_GITHUB, SOURCE_TRAILERS, Approvers
 
-_MERGE = re.compile(r"^Merge pull request #(?P<pr>\d+) from ")
-_SQUASH = re.compile(r"\(#(?P<pr>\d+)\)\s*$")
+if TYPE_CHECKING:
+    from handoffs.github import GitHubRepo
+
+REVIEW_CACHE_DIR = ".handoffs-cache/site"  # the site's default; the gate reads the same cache
+REVIEW_CACHE_FILE = "reviews.json"
+
+# "Merge pull request #12 from …" (merge commit) or "Title (#12)" (squash merge): what GitHub writes.
+_PULL = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)\s*$")
 _TRAILER = re.compile(r"^\s*Approved-by:\s*(?P<who>@[A-Za-z0-9](?:-?[A-Za-z0-9])*)\s*$", re.IGNORECASE | re.MULTILINE)
 
 Kind = Literal["merge", "squash", "direct"]
@@ -50,16 +61,23 @@ class Approval:
     def short_commit(self) -> str:
         return self.commit[:7]
 
+    def approvers_record(self, problem: str | None = None) -> Approvers:
+        """Who approved, for ``verdicts``: GitHub's reviews when they were read, else the trailers."""
+        source = SOURCE_GITHUB if self.source == "github" else SOURCE_TRAILERS
+        return Approvers.of(self.approvers, source=source, problem=problem)
+
+
+def pull_number(subject: str) -> int | None:
+    """The pull request a base-branch commit's subject names, if any (the site, gate and metrics agree)."""
+    match = _PULL.search(subject)
+    return int(match[1] or match[2]) if match else None
+
 
 def approval_of(commit: MainlineCommit) -> Approval:
     """What one mainline commit says about the approval of the files it changed."""
     subject = commit.message.splitlines()[0] if commit.message else ""
-    kind: Kind = "direct"
-    pr: int | None = None
-    if commit.parents > 1 and (match := _MERGE.match(subject)):
-        kind, pr = "merge", int(match.group("pr"))
-    elif commit.parents <= 1 and (match := _SQUASH.search(subject)):
-        kind, pr = "squash", int(match.group("pr"))
+    pr = pull_number(subject)
+    kind: Kind = "direct" if pr is None else "merge" if commit.parents > 1 else "squash"
     approvers = tuple(dict.fromkeys(m.group("who") for m in _TRAILER.finditer(commit.message)))
     return Approval(
         commit=commit.sha,
@@ -142,3 +160,49 @@ def enrich(approval: Approval, fetch: FetchReviews, cache: ReviewCache) -> Appro
         cache.put(approval.commit, reviews)
     approvers = tuple(dict.fromkeys((*reviews.approvers, *approval.approvers)))
     return replace(approval, approvers=approvers, source="github", pr_url=reviews.url)
+
+
+def connect_from_env(environ: Mapping[str, str]) -> GitHubRepo | None:
+    """The repository named by ``GITHUB_REPOSITORY``, if ``GITHUB_TOKEN`` is set; else offline."""
+    from handoffs.github import connect, settings_from_env
+
+    if not (environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN")) or not environ.get("GITHUB_REPOSITORY"):
+        return None
+    return connect(settings_from_env(environ=environ))
+
+
+def review_fetcher(repo: GitHubRepo) -> FetchReviews:
+    """Approving reviewers of a pull request: each reviewer's last decision counts, as on GitHub."""
+
+    def fetch(number: int) -> PullReviews:
+        latest: dict[str, str] = {}
+        for review in repo.reviews(number):  # oldest first: the last word of each reviewer wins
+            if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED") and review.user:
+                latest[review.user] = review.state
+        approvers = tuple(f"@{user}" for user, state in latest.items() if state == "APPROVED")
+        return PullReviews(approvers, repo.pull(number).html_url)
+
+    return fetch
+
+
+def online_reviews(root: Path, environ: Mapping[str, str]) -> tuple[FetchReviews | None, ReviewCache | None]:
+    """GitHub's reviews when a token and repository are set (``None, None`` offline).
+
+    If GitHub cannot even be connected to, every question fails with the reason, so
+    each verdict that needed the reviews says "unknown" and why, rather than guessing.
+    """
+    from handoffs.errors import HandoffError
+
+    cache = ReviewCache(root / REVIEW_CACHE_DIR / REVIEW_CACHE_FILE)
+    try:
+        repo = connect_from_env(environ)
+    except HandoffError as exc:
+        reason = str(exc)
+
+        def unreachable(number: int) -> PullReviews:
+            raise HandoffError(f"the reviews of pull request #{number} could not be read: {reason}")
+
+        return unreachable, cache
+    if repo is None:
+        return None, None
+    return review_fetcher(repo), cache
