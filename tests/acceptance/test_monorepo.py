@@ -38,7 +38,8 @@ def monorepo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.write_text(handoff_text(), encoding="utf-8")
     (repo / "services" / "billing").mkdir(parents=True)
     (repo / "services" / "billing" / "README.md").write_text("# Another team's code\n", encoding="utf-8")
-    commit_all(repo, "Add the Northwind handoff")
+    # The trailers name the finance reviewer of the `pricing` term the handoff flags (offline stand-in).
+    commit_all(repo, "Add the Northwind handoff\n\nApproved-by: @frank-finance")
     return repo
 
 
