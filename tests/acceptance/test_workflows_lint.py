@@ -79,9 +79,10 @@ EXPECTED_HANDOFF_COMMANDS = {
     "issue-to-pr.yml": ["handoff issue-to-pr"],
     "alerts.yml": ["handoff alerts --issue --post --payload slack", "handoff alerts --issue"],
     "publish.yml": ["handoff pages-guard"],
+    "merge.yml": ['handoff merge --pr "$PR_NUMBER" --method "$MERGE_METHOD"'],
 }
 # Commands that talk to the GitHub API get the token through `env:`.
-COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts", "pages-guard"}
+COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts", "pages-guard", "merge"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -233,7 +234,7 @@ def test_zizmor_ignores_only_the_documented_findings() -> None:
         seen.add((finding["ident"], Path(path).name, primary["concrete"]["feature"]))
     # zizmor prefers GitHub's `$/` self-repository syntax for this repository's own
     # action, which actionlint 1.7.7 rejects; `./` is the same commit, checked out.
-    local_action_users = {"alerts.yml", "issue-to-pr.yml", "on-merge.yml", "pr-check.yml", "publish.yml"}
+    local_action_users = {"alerts.yml", "issue-to-pr.yml", "merge.yml", "on-merge.yml", "pr-check.yml", "publish.yml"}
     assert seen == {
         ("dangerous-triggers", "joint-approval.yml", "pull_request_target"),
         ("dangerous-triggers", "joint-approval.yml", "workflow_run"),
@@ -362,6 +363,7 @@ def test_write_permissions_are_the_documented_ones() -> None:
         "issue-to-pr.yml": {"issue-to-pr": {"contents", "pull-requests", "issues"}},
         "joint-approval-review.yml": {"relay": set()},
         "joint-approval.yml": {"decide": {"statuses"}},
+        "merge.yml": {"merge": {"contents", "pull-requests"}},
         "on-merge.yml": {"on-merge": {"issues"}},
         "pr-check.yml": {"check": {"pull-requests", "issues"}, "preview": set()},
         "publish.yml": {"build": set(), "guard": set(), "deploy": {"pages", "id-token"}},

@@ -486,7 +486,22 @@ def merge_pull(req: Request) -> Reply:
         raise HTTPError(405, "Pull Request is not mergeable")
     if req.field("sha") not in (None, part.head_sha):
         raise HTTPError(409, "Head branch was modified. Review and try the merge again.")
-    sha = issue.merge(by=req.viewer)
+    method = str(req.field("merge_method") or "merge")
+    if method == "rebase":
+        raise HTTPError(405, "Rebase merges are not supported by this double")
+    title, body = req.field("commit_title"), req.field("commit_message")
+    message = None
+    if title is not None or body is not None:
+        default = f"Merge pull request #{issue.number} from {req.repo.owner}/{part.head_ref}"
+        if method == "squash":
+            default = f"{issue.title} (#{issue.number})"
+        message = str(title or default) + (f"\n\n{body}" if body else "")
+    elif method == "squash":
+        message = f"{issue.title} (#{issue.number})"
+    try:
+        sha = issue.merge(by=req.viewer, message=message, method=method)
+    except ValueError as exc:
+        raise HTTPError(405, str(exc)) from None
     return Reply(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -261,17 +262,21 @@ class Issue:
         self.updated_at = self.repo.state.tick()
         return commit.sha
 
-    def merge(self, by: str | None = None) -> str:
-        """Mark the pull request merged into its base branch; returns the merge sha."""
+    def merge(self, by: str | None = None, *, message: str | None = None, method: str = "merge") -> str:
+        """Merge the pull request into its base branch; returns the new commit's sha.
+
+        ``message`` is the commit message (GitHub's default when not given). With a git
+        repository attached the merge (or squash) commit is made there, as GitHub does.
+        """
         part = self._pull()
         gh = self.repo.state
         merger = by or gh.viewer
-        commit = self.repo.add_commit(
-            f"Merge pull request #{self.number}",
-            author=merger,
-            parents=[part.base_sha, part.head_sha],
-            branch=part.base_ref,
-        )
+        text = message or f"Merge pull request #{self.number} from {self.repo.owner}/{part.head_ref}"
+        learned = self.repo.branch_from_git(part.base_ref) if self.repo.git_dir is not None else None
+        base_sha = learned.sha if learned is not None else part.base_sha
+        parents = [base_sha] if method == "squash" else [base_sha, part.head_sha]
+        made = self.repo.commit_merge_in_git(base_sha, part.head_sha, parents, text, part.base_ref)
+        commit = self.repo.add_commit(text, author=merger, parents=parents, branch=part.base_ref, sha=made)
         now = gh.tick()
         part.merged, part.merged_at, part.merged_by = True, now, merger
         part.merge_commit_sha = commit.sha
@@ -582,6 +587,26 @@ class Repo:
             if _git(git_dir, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}"):
                 del self.branches[name]
                 self.branch_from_git(name)
+
+    def commit_merge_in_git(self, base: str, head: str, parents: list[str], message: str, branch: str) -> str | None:
+        """The merged tree of ``base`` and ``head`` committed on ``branch`` of the attached repository."""
+        if self.git_dir is None or _git(self.git_dir, "cat-file", "-e", f"{head}^{{commit}}") is None:
+            return None
+        tree = _git(self.git_dir, "merge-tree", "--write-tree", base, head)
+        if tree is None:
+            raise ValueError(f"#{head[:12]} does not merge cleanly into {branch}")
+        identity = {"GIT_AUTHOR_NAME": "GitHub", "GIT_AUTHOR_EMAIL": "noreply@github.com"}
+        identity |= {"GIT_COMMITTER_NAME": "GitHub", "GIT_COMMITTER_EMAIL": "noreply@github.com"}
+        args = ["git", f"--git-dir={self.git_dir}", "commit-tree", tree.split()[0], "-F", "-"]
+        for parent in parents:
+            args += ["-p", parent]
+        made = subprocess.run(
+            args, input=message, capture_output=True, text=True, check=True, env={**os.environ, **identity}
+        ).stdout.strip()
+        subprocess.run(
+            ["git", f"--git-dir={self.git_dir}", "update-ref", f"refs/heads/{branch}", made, base], check=True
+        )
+        return made
 
     def branch_from_git(self, name: str) -> Branch | None:
         """Learn branch ``name`` (and its head commit) from the attached git repository."""

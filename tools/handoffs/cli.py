@@ -40,6 +40,7 @@ COMMANDS = (
     "alerts",
     "pages-guard",
     "adopt",
+    "merge",
 )
 EXIT_INTERNAL = 2
 
@@ -64,6 +65,7 @@ SUMMARIES = {
     "alerts": "list overdue open items, unapproved kickoffs and overdue first milestones",
     "pages-guard": "refuse to deploy the site to a public GitHub Pages site from a private repository",
     "adopt": "set up a repository on a pinned Handoffs release (thin workflows), or --upgrade it",
+    "merge": "merge a jointly approved pull request with Approved-by trailers of the verified approvals",
 }
 
 

@@ -295,6 +295,19 @@ class GitHubRepo:
         )
         return self.pull(number)
 
+    def merge_pull(self, number: int, *, sha: str, method: str, title: str, message: str) -> str:
+        """Merge #number only if its head is still ``sha``; the new commit's sha."""
+
+        def go() -> str:
+            status = self._repo.get_pull(number).merge(
+                commit_message=message, commit_title=title, merge_method=method, sha=sha
+            )
+            if not status.merged:
+                raise GitHubError(f"GitHub did not merge #{number}: {status.message}")
+            return str(status.sha)
+
+        return self._call(f"merge pull request #{number}", go)
+
     # --- files ---------------------------------------------------------------------
 
     def file_bytes(self, path: str, ref: str) -> bytes | None:
