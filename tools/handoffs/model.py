@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 HANDLE_PATTERN = r"^@[A-Za-z0-9](?:-?[A-Za-z0-9])*$"
+URL_PATTERN = r"^https?://\S+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 STAGES = ("closed-won", "advancing")
@@ -67,7 +68,7 @@ class Party(_Strict):
 class Crm(_Strict):
     system: Literal["salesforce", "hubspot", "other"]
     id: Text = Field(description="The deal id, as a string (quote numeric ids)")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(pattern=URL_PATTERN)] | None = None
 
 
 class FirstMilestone(_Strict):

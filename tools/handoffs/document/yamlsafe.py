@@ -417,3 +417,33 @@ def _blank_deep_flow(lines: list[str], start: int) -> int:
         lines[number] = ""
         number += 1
     return number
+
+
+# --- writing ----------------------------------------------------------------------------
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar that reads back as exactly ``value``.
+
+    Whatever a person typed (``@dana-sales``, ``NO``, ``0123``, ``a: b # c``, quotes,
+    backslashes, line breaks) stays a string.  Characters YAML would not keep as
+    written are escaped: control characters, the Unicode line and paragraph
+    separators, NEL, a BOM and bidirectional controls (which would make the file read
+    differently from what is checked); every other character, accented names
+    included, is written as is.  A lone surrogate (bytes that were not UTF-8, smuggled
+    in through a command line) is no text at all: ``ValueError``.
+    """
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValueError("is not valid UTF-8 text")
+    return '"' + "".join(_SHORT_ESCAPES.get(ch) or _escaped(ch) for ch in value) + '"'
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    printable = 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+    if printable and ch not in _BIDI_CONTROLS and ch not in "\u2028\u2029\ufeff":
+        return ch
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

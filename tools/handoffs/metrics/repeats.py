@@ -10,7 +10,6 @@ original before it is written.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +72,10 @@ def _parse(text: str, path: Path) -> tuple[yamlsafe.YamlDocument, int]:
 
 def _entry_lines(entry: Entry, dash: str, gap: str, eol: str) -> list[str]:
     inner = " " * (len(dash) + 1 + len(gap))
-    note = json.dumps(entry.note, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted one
     return [
         f"{dash}-{gap}date: {entry.date.isoformat()}{eol}",
-        f"{inner}note: {note}{eol}",
-        f'{inner}reported_by: "{entry.reported_by}"{eol}',
+        f"{inner}note: {yamlsafe.quoted(entry.note)}{eol}",
+        f"{inner}reported_by: {yamlsafe.quoted(entry.reported_by)}{eol}",
     ]
 
 
