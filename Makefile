@@ -26,10 +26,12 @@ setup: $(VENV)/.installed-test
 lock:
 	bash tools/setup/lock.sh "$(PYTHON)"
 
-## Main job: check the example handoffs, then build and serve the site.
+## Main job: check the example handoffs, replay them as reviewed and merged pull requests
+## in a demo repository (.demo/, approval records included), build its site and serve it.
 demo: setup-site
 	$(BIN)/handoff check handoffs/
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/python tools/setup/demo_history.py .demo
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f .demo/mkdocs.yml --site-dir "$(CURDIR)/site"
 	@echo "Handoff site: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
 
@@ -57,4 +59,4 @@ bench: setup
 	$(BIN)/python bench/draft_eval.py
 
 clean:
-	rm -rf $(VENV) .venv-lock node_modules site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock node_modules site .demo .pytest_cache .mypy_cache .ruff_cache
