@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handoffs.document.body import Body, Item, Row, parse_body, section_key
 
 # Line numbers below are file lines: the body starts on line 10 of its file.
@@ -151,3 +153,15 @@ def test_heading_variants_share_one_key() -> None:
 def test_list_items_inside_a_quote_are_not_section_items() -> None:
     scope = _parse("## Promised scope\n\n> - quoted\n\n- real (source: x)\n").sections[0]
     assert [i.text for i in scope.items] == ["real (source: x)"]
+
+
+@pytest.mark.parametrize("line", ["x [` y", "[`", "![`", "a [x` b"])
+def test_a_bracket_then_an_unclosed_backtick_parses_instead_of_panicking(
+    line: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # markdown-it.rs 0.4 panics on these; the body is read without code spans instead,
+    # and the panic's backtrace never reaches the user's terminal.
+    body = parse_body(f"## Open risks\n\n- {line}\n\n## Notes\n\ntext\n", 10, 16)
+    assert [s.title for s in body.sections] == ["Open risks", "Notes"]
+    assert [item.line for item in body.section("Open risks").items] == [12]
+    assert "panicked" not in capfd.readouterr().err
