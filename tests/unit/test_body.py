@@ -165,3 +165,13 @@ def test_a_bracket_then_an_unclosed_backtick_parses_instead_of_panicking(
     assert [s.title for s in body.sections] == ["Open risks", "Notes"]
     assert [item.line for item in body.section("Open risks").items] == [12]
     assert "panicked" not in capfd.readouterr().err
+
+
+def test_the_rules_named_one_by_one_are_commonmark_with_tables() -> None:
+    from markdown_it_pyrs import MarkdownIt
+
+    from handoffs.document.body import _parser
+
+    text = "# T\n\nsee [`x`](http://a) *b* <i>c</i> &amp;\n\n> - a\n>   1. b\n\n|a|b|\n|-|-|\n|1|2|\n\n```\nc\n```\n    d\n"
+    expected = MarkdownIt("commonmark").enable("table").tree(text).pretty(srcmap=True)
+    assert _parser().tree(text).pretty(srcmap=True) == expected

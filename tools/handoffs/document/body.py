@@ -114,7 +114,7 @@ _RULES = (
 @cache
 def _parser(without: frozenset[str] = frozenset()) -> MarkdownIt:
     parser = MarkdownIt("zero")
-    parser.enable_many([rule for rule in _RULES if rule not in without])
+    parser.enable_many([rule for rule in _RULES if rule not in without])  # type: ignore[misc]  # the stub wants Literals
     return parser
 
 
