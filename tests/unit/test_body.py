@@ -172,6 +172,9 @@ def test_the_rules_named_one_by_one_are_commonmark_with_tables() -> None:
 
     from handoffs.document.body import _parser
 
-    text = "# T\n\nsee [`x`](http://a) *b* <i>c</i> &amp;\n\n> - a\n>   1. b\n\n|a|b|\n|-|-|\n|1|2|\n\n```\nc\n```\n    d\n"
+    text = (
+        "# T\n\nsee [`x`](http://a) *b* <i>c</i> &amp;\n\n> - a\n>   1. b\n\n"
+        "|a|b|\n|-|-|\n|1|2|\n\n```\nc\n```\n    d\n"
+    )
     expected = MarkdownIt("commonmark").enable("table").tree(text).pretty(srcmap=True)
     assert _parser().tree(text).pretty(srcmap=True) == expected
