@@ -140,11 +140,14 @@ def test_the_guide_runs_as_written_to_the_first_merged_handoff(adoption: Adoptio
     [status] = [s for s in adoption.gh.statuses_for(pull.head_sha) if s.context == "handoff/joint-approval"][:1]
     assert status.state == "success"
 
-    # 3. Merge, then on-merge on the push to main.
+    # 3. Merge with the verified approvals (merge.yml), then on-merge on the push to main.
     before = git(main, "rev-parse", "HEAD").strip()
-    git(main, "merge", "--quiet", "--no-ff", f"origin/{head_ref}", "-m", f"Merge pull request #{pull.number}")
-    git(main, "push", "--quiet", "origin", "main")
+    merge = run(["handoff", "merge", "--pr", str(pull.number)], main, adoption.workflow_env())
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    git(main, "pull", "--quiet", "--ff-only", "origin", "main")
     after = git(main, "rev-parse", "HEAD").strip()
+    message = git(main, "log", "-1", "--format=%B", after)
+    assert re.findall(r"^Approved-by: (@\S+)$", message, flags=re.MULTILINE) == ["@li-ae", "@kim-csm"]
     merged = run(["handoff", "on-merge", "--before", before, "--after", after], main, adoption.workflow_env())
     assert merged.returncode == 0, merged.stdout + merged.stderr
     [issue] = [i for i in adoption.gh.issues.values() if i.pull is None and "first-milestone" in i.labels]
