@@ -662,3 +662,11 @@ def test_the_site_is_deployed_nowhere_unless_a_team_opts_in_and_the_guard_agrees
     assert set(jobs["deploy"]["needs"]) == {"build", "guard"}
     assert jobs["guard"]["permissions"] == {"contents": "read", "pages": "read"}
     assert any(step.get("run") == "handoff pages-guard" for step in jobs["guard"]["steps"])
+
+
+def test_no_workflow_filters_on_the_handoffs_folder() -> None:
+    # `handoffs_dir` (schema/rules.yaml) may move the handoffs; a path filter could not follow.
+    for path in _workflow_files():
+        for trigger, settings in _triggers(_load(path)).items():
+            for key in ("paths", "paths-ignore"):
+                assert key not in (settings or {}), f"{path.name}: {trigger}.{key}"
