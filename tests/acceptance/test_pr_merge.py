@@ -92,3 +92,30 @@ def test_a_changes_request_blocks_the_merge(
     result = run_cli("merge", "--pr", str(pull.number))
     assert result.exit_code == 1
     assert "changes requested by @raj-impl" in result.out
+
+
+def test_a_push_between_the_decision_and_the_merge_is_refused_by_github(
+    world: World, origin: Path, pull: Issue, run_cli: Callable[..., CliResult]
+) -> None:
+    # The merge is pinned to the judged head: GitHub answers 409 when the branch moved.
+    before = git(origin, "rev-parse", "main")
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    world.double.fail_next("PUT", rf"/pulls/{pull.number}/merge$", status=409, times=1)
+    result = run_cli("merge", "--pr", str(pull.number))
+    assert result.exit_code == 2
+    assert f"GitHub refused to merge pull request #{pull.number}: HTTP 409" in result.err
+    assert "Traceback" not in result.err
+    assert git(origin, "rev-parse", "main") == before
+
+
+def test_a_pull_request_into_another_branch_is_not_merged(
+    world: World, origin: Path, pull: Issue, run_cli: Callable[..., CliResult]
+) -> None:
+    assert pull.pull is not None
+    pull.pull.base_ref = "release"
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    result = run_cli("merge", "--pr", str(pull.number))
+    assert result.exit_code == 1
+    assert "targets 'release', not 'main'" in result.out

@@ -57,6 +57,12 @@ def merge(options: ApprovalsOptions, config: Config, gh: GitHubRepo, method: str
     from handoffs.pr.merge_record import merge_message, verified_approvers
 
     pr = gh.pull(options.pr)
+    if pr.base_ref != config.rules.base_branch:
+        print(
+            f"merge: #{pr.number} targets {pr.base_ref!r}, not {config.rules.base_branch!r} (schema/rules.yaml "
+            "base_branch): its approval is not decided by this branch's roster and rules; nothing merged"
+        )
+        return 1
     files = gh.pull_files(pr.number)
     changes = handoff_changes(options, config, gh, files, pr.head_sha)
     others = admin_files((f for c in files for f in (c.filename, c.previous_filename) if f), config.handoffs_dir)
