@@ -319,6 +319,13 @@ def test_table_shows_threshold_and_targets(history: Path, run_cli: Callable[...,
     assert "66.7 % (2/3)" in out
 
 
+def test_table_states_the_missing_token_once(history: Path, run_cli: Callable[..., CliResult]) -> None:
+    out = run_cli("metrics").out
+    assert out.count("GITHUB_TOKEN") == 1
+    assert out.rstrip().endswith("Note 1: no GITHUB_TOKEN: review data (acceptance, returns) needs the GitHub API.")
+    assert out.count("see note 1") == 5  # rework, repeats, milestones, acceptance, returns
+
+
 def test_csv_has_one_row_per_metric(history: Path, run_cli: Callable[..., CliResult]) -> None:
     lines = run_cli("metrics", "--format", "csv").out.splitlines()
     assert lines[0].startswith("metric,value,numerator,denominator")

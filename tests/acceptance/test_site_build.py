@@ -198,3 +198,19 @@ def test_a_title_outside_the_basic_plane_keeps_the_pages_metadata(repo: Path) ->
     # The title (and with it the type and status tags) survives mkdocs' metadata reader.
     assert "EHR go-live \U0001f680" in page(site, f"handoffs/{NORTHWIND}")
     assert "EHR go-live \U0001f680" in page(site, "tags")
+
+
+def test_outside_a_git_checkout_the_site_builds_and_says_why_there_are_no_metrics(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "exported", git_init=False)
+    add_site_config(root)
+    write_handoff(root, NORTHWIND)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "metrics dashboard left empty:" in result.stderr
+    assert "is not a git repository" in result.stderr
+    dashboard = (root / "site" / "metrics" / "index.html").read_text(encoding="utf-8")
+    assert "No metrics in this build:" in dashboard
+    strict = mkdocs_build(root, strict=True)  # CI always has git: there the warning fails the build
+    assert strict.returncode == 1
+    assert "Traceback" not in strict.stderr

@@ -99,26 +99,49 @@ def _register(subparsers: Subparsers, name: str) -> None:
     importlib.import_module(f"handoffs.commands.{name.replace('-', '_')}").register(subparsers)
 
 
+def unknown_command(word: str) -> str | None:
+    """The sentence for a command that does not exist (with the one it most resembles), or ``None``."""
+    if word.startswith("-") or word in COMMANDS:
+        return None
+    import difflib  # only a mistyped command pays for it
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    return f"handoff: unknown command `{word}`{hint}; `handoff --help` lists them all"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = unknown_command(arguments[0]) if arguments else None
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     parser = build_parser(arguments)
     try:
         args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse's own usage errors and --help
         return int(exc.code) if isinstance(exc.code, int) else 2
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit code; whatever it raises becomes one sentence, or a reported bug."""
     try:
         return int(args.run(args))
     except HandoffError as exc:
         print(f"handoff {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return _reader_went_away()
+        # The file system refused (a missing folder for --output, no permission, a full
+        # disk): the user's environment, not a bug, said in one sentence.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"handoff {args.command}: {where}{(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("handoff: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader (`| head`) went away: not an error of ours. Point stdout at
-        # /dev/null so the interpreter's final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     except Exception:
         traceback.print_exc()
         print(
@@ -127,6 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _reader_went_away() -> int:
+    # The reader (`| head`) went away: not an error of ours. Point stdout at /dev/null
+    # so the interpreter's final flush does not fail again.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 HANDLE_PATTERN = r"^@[A-Za-z0-9](?:-?[A-Za-z0-9])*$"
+HANDLE_MAX_LENGTH = 40
 URL_PATTERN = r"^https?://\S+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,7 +50,9 @@ IsoDate = Annotated[
     PlainSerializer(lambda d: d.isoformat(), return_type=str),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
-Handle = Annotated[str, Field(pattern=HANDLE_PATTERN, max_length=40, description="A GitHub handle: @name")]
+Handle = Annotated[
+    str, Field(pattern=HANDLE_PATTERN, max_length=HANDLE_MAX_LENGTH, description="A GitHub handle: @name")
+]
 Text = Annotated[str, Field(min_length=1)]
 Amount = Annotated[int | float, BeforeValidator(_finite), Field(ge=0)]
 

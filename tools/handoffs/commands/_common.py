@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
@@ -22,6 +23,13 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"`{text}` is not a date like 2026-12-01") from None
+
+
+def is_handle(text: str) -> bool:
+    """A GitHub handle as the front matter accepts it: ``@name``, at most 40 characters."""
+    from handoffs.model import HANDLE_MAX_LENGTH, HANDLE_PATTERN
+
+    return len(text) <= HANDLE_MAX_LENGTH and re.match(HANDLE_PATTERN, text) is not None
 
 
 def add_root_argument(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
+from handoffs.commands._common import Subparsers, add_root_argument, is_handle, iso_date, resolve_root, today
 from handoffs.config import load_config
 from handoffs.errors import HandoffError, UsageError
 
@@ -46,19 +46,29 @@ def run(args: argparse.Namespace) -> int:
     return execute(options)
 
 
+FLAGS = {"reported_by": "--by", "note": "--note", "date": "--date"}
+
+
 def execute(options: LogRepeatOptions) -> int:
     from pydantic import ValidationError
 
     from handoffs.metrics.repeats import Entry, log_repeat
     from handoffs.model import ContextRepeat
 
-    try:
+    if not is_handle(options.by):
+        raise UsageError(f"--by {options.by}: not a GitHub handle like @dana-sales")
+    if not options.note.strip():
+        raise UsageError("--note is empty: say what the customer had to explain again")
+    now = today(None)
+    if options.date > now:
+        raise UsageError(
+            f"--date {options.date} is in the future (today is {now}): record an incident once it happened"
+        )
+    try:  # the front-matter model has the last word; the checks above explain its refusals in plain words
         ContextRepeat(date=options.date, note=options.note, reported_by=options.by)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"--{'by' if e['loc'][0] == 'reported_by' else e['loc'][0]}: {e['msg']}" for e in exc.errors()
-        )
-        raise UsageError(problems) from None
+        fields = sorted({FLAGS.get(str(e["loc"][0]), str(e["loc"][0])) for e in exc.errors()})
+        raise UsageError(f"{', '.join(fields)}: not a value a handoff's context_repeats accepts") from None
     handoff_id, path = load_config(options.root).handoff_file(options.handoff_id)
     if not path.is_file():
         raise HandoffError(f"no handoff `{handoff_id}` (looked for {path})")

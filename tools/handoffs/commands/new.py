@@ -16,13 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
+from handoffs.commands._common import Subparsers, add_root_argument, is_handle, iso_date, resolve_root, today
 from handoffs.config import Config, did_you_mean, load_config
 from handoffs.document import yamlsafe
 from handoffs.errors import HandoffError, UsageError
-from handoffs.model import CRM_SYSTEMS, HANDLE_PATTERN, STAGES, URL_PATTERN
-
-MAX_HANDLE = 40  # the front-matter model's limit
+from handoffs.model import CRM_SYSTEMS, STAGES, URL_PATTERN
 
 
 @dataclass(frozen=True)
@@ -225,7 +223,7 @@ def parse_value(name: str, text: str, options: NewOptions, config: Config) -> ob
 
 def _handle(text: str) -> str:
     handle = text if text.startswith("@") else f"@{text}"
-    if not re.match(HANDLE_PATTERN, handle) or len(handle) > MAX_HANDLE:
+    if not is_handle(handle):
         raise ValueError(f"`{text}` is not a GitHub handle like @dana-sales")
     return handle
 

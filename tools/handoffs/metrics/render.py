@@ -26,8 +26,12 @@ LABELS = {
 }
 
 
-def describe(metric: Metric) -> str:
-    """One human cell: the value, then its counts, target and any caveat."""
+def describe(metric: Metric, notes: dict[str, int] | None = None) -> str:
+    """One human cell: the value, then its counts, target and any caveat.
+
+    A caveat listed in ``notes`` (reason -> number) is referred to by its number; the
+    table prints each such reason once, below it.
+    """
     value = metric.get("value")
     parts: list[str] = []
     if "denominator" in metric:
@@ -53,16 +57,39 @@ def describe(metric: Metric) -> str:
         if key in metric and metric[key] is not None:
             parts.append(f"{key.replace('_', ' ')} {metric[key]}")
     if "unavailable" in metric:
-        parts.append(("partial: " if metric.get("partial") else "") + metric["unavailable"])
+        parts.append(_caveat(metric, notes or {}))
     return "; ".join(parts)
+
+
+def _caveat(metric: Metric, notes: dict[str, int]) -> str:
+    caveat = str(metric["unavailable"])
+    for reason, number in notes.items():
+        caveat = caveat.replace(reason, f"see note {number}")
+    return ("partial: " if metric.get("partial") else "") + caveat
+
+
+def shared_reasons(metrics: dict[str, Metric]) -> dict[str, int]:
+    """Each distinct reason a figure is missing or partial, numbered in the order met.
+
+    A reason quoted inside a longer one (the offline stand-in for milestones names why
+    it stands in) is numbered once, and the longer one refers to it.
+    """
+    reasons = list(dict.fromkeys(str(m["unavailable"]) for m in metrics.values() if "unavailable" in m))
+    basic = [r for r in reasons if not any(other != r and other in r for other in reasons)]
+    return {reason: number for number, reason in enumerate(basic, start=1)}
 
 
 def render_table(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:
     scope = ", ".join(f"{k} {v}" for k, v in header.items() if v is not None) or "all handoffs"
     out.write(f"Handoff metrics ({scope})\n\n")
     width = max(len(label) for label in LABELS.values())
+    notes = shared_reasons(metrics)
     for key, metric in metrics.items():
-        out.write(f"{LABELS[key]:<{width}}  {describe(metric)}\n")
+        out.write(f"{LABELS[key]:<{width}}  {describe(metric, notes)}\n")
+    if notes:
+        out.write("\n")
+    for reason, number in notes.items():
+        out.write(f"Note {number}: {reason}.\n")
 
 
 def render_json(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:

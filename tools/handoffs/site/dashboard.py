@@ -144,6 +144,11 @@ def _series_section(key: str, series: Mapping[str, Mapping[str, Any]], heading: 
     return lines
 
 
+def no_metrics_markdown(reason: str) -> str:
+    """The page when nothing can be measured (no git history): it says why, in a sentence."""
+    return f"# {TITLE}\n\nNo metrics in this build: {cell(reason)}.\n"
+
+
 def dashboard_markdown(data: Mapping[str, Any]) -> str:
     """The whole page from ``metrics_for_site(root, config)``."""
     target = float(data.get("acceptance_target", 0.9))

@@ -31,7 +31,7 @@ from handoffs.errors import HandoffError
 from handoffs.findings import Severity
 from handoffs.site.collect import Site, collect
 from handoffs.site.dashboard import SRC_URI as DASHBOARD
-from handoffs.site.dashboard import dashboard_markdown
+from handoffs.site.dashboard import dashboard_markdown, no_metrics_markdown
 from handoffs.site.indexes import attention, index_pages
 from handoffs.site.pages import Links, page_meta, render_page
 from handoffs.site.render import Builder, Linker
@@ -214,4 +214,11 @@ def _dashboard(root: Path, config: Config, today: dt.date) -> str:
     """The metrics dashboard: computed from git history at every build, charts as inline SVG."""
     from handoffs.metrics.service import metrics_for_site
 
-    return dashboard_markdown(metrics_for_site(root, config, today))
+    try:
+        return dashboard_markdown(metrics_for_site(root, config, today))
+    except HandoffError as exc:
+        # Outside a git checkout (a copied folder, an exported archive) there is no history to
+        # measure: the handoff pages are still built, and the dashboard says why it is empty.
+        # A warning, so `mkdocs build --strict` (CI, which always has git) still fails.
+        log.warning(f"metrics dashboard left empty: {exc}")
+        return no_metrics_markdown(str(exc))
