@@ -102,7 +102,9 @@ def build_history(root: Path) -> None:
     put(root, A, handoff_text(a_front))
     commit(root, "2026-11-02T09:00:00", "A: handoff")
     git_at(root, "2026-11-03T15:00:00", "checkout", "-q", "main")
-    git_at(root, "2026-11-03T15:00:00", "merge", "-q", "--no-ff", "pr-a", "-m", "Merge pull request #1")
+    # The trailer records the finance reviewer's approval of the `pricing` term (the offline stand-in).
+    merge_message = "Merge pull request #1\n\nApproved-by: @frank-finance"
+    git_at(root, "2026-11-03T15:00:00", "merge", "-q", "--no-ff", "pr-a", "-m", merge_message)
     a_body_more = BODY.replace(NEW_PROMISE, NEW_PROMISE + "- Weekly status call during rollout (source: call notes)\n")
     a_with_repeat = a_front + "context_repeats:\n" + a_repeat
     put(root, A, handoff_text(a_with_repeat, a_body_more))
@@ -166,8 +168,8 @@ def test_every_metric_matches_the_hand_computed_value(history: Path, run_cli: Ca
     assert m["rework_count"]["value"] == 2
     assert m["rework_count"]["scope_changes"] == 2
     assert m["rework_count"]["changes_requested"] is None
-    # Kickoff already reached: A (11-10) and B (11-12); C (11-30) not yet.  A approved 11-03 < 11-10
-    # and clean; B approved on its kickoff day, not before -> 1/2.
+    # Kickoff already reached: A (11-10) and B (11-12); C (11-30) not yet.  A approved 11-03 < 11-10,
+    # clean, and its `pricing` term approved by finance (trailer); B approved on its kickoff day, not before -> 1/2.
     assert m["kickoff_readiness_rate"] == {"value": 0.5, "numerator": 1, "denominator": 2}
     # A one entry; B's two entries are one incident after normalising -> 2.
     assert m["repeated_context_incidents"]["value"] == 2

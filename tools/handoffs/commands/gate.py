@@ -38,6 +38,7 @@ class GateResult:
     handoff_id: str
     blockers: tuple[str, ...]
     notes: tuple[str, ...]
+    kickoff_ready: str = "no"  # yes | no | unknown (``verdicts.Readiness.answer``)
 
     @property
     def passed(self) -> bool:
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "handoff": result.handoff_id,
                 "passed": result.passed,
+                "kickoff_ready": result.kickoff_ready,
                 "blockers": list(result.blockers),
                 "notes": list(result.notes),
             },
@@ -118,7 +120,7 @@ def evaluate(options: GateOptions) -> GateResult:
         if entry.terms.verdict.yes:  # otherwise it is a blocker already
             notes.append(entry.terms.verdict.reason)
         notes.append(f"custom-term rule applied: {_rule_applied(entry)}")
-    return GateResult(handoff_id, tuple(blockers), tuple(notes))
+    return GateResult(handoff_id, tuple(blockers), tuple(notes), str(readiness.answer))
 
 
 def _rule_applied(entry: Entry) -> str:

@@ -69,6 +69,8 @@ class HandoffRecord:
     pull: int | None  # the pull request that approved it (from the approving commit's subject)
     complete_at_first_review: bool
     clean_at_approval: bool  # the approved version had no errors and no open items
+    flagged_at_approval: tuple[str, ...]  # custom-term categories the approved version flags
+    approvers: tuple[str, ...]  # the approving commit's `Approved-by:` trailers (the offline record)
     scope_changes: int  # base-branch commits after approval that changed a scope section
     added_promises: int  # Promised scope items added after approval
     added_exclusions: int  # Exclusions items added after approval
@@ -156,7 +158,7 @@ def _check_round(
     # Each loaded document also yields its facts and the reading later versions build on.
     for (handoff_id, sha), (doc, result) in zip(batch, check_contents(located, job, config), strict=True):
         learned.verdicts[(handoff_id, sha)] = Verdict(
-            is_complete(result.findings), not result.has_errors and not result.open_items
+            is_complete(result.findings), not result.has_errors and not result.open_items, result.flagged
         )
         learned.facts.setdefault(sha, facts_of_handoff(doc) if doc is not None else Facts(valid=False))
         reading = reading_of_handoff(doc) if doc is not None else None
@@ -237,6 +239,8 @@ def _record(fh: FileHistory, cache: AnalysisCache) -> HandoffRecord | None:
         pull=approval.pull if approval else None,
         complete_at_first_review=first_verdict is not None and first_verdict.complete,
         clean_at_approval=approved is not None and approved.clean,
+        flagged_at_approval=approved.flagged if approved is not None else (),
+        approvers=approval.approvers if approval else (),
         scope_changes=scope_changes,
         added_promises=added_promises,
         added_exclusions=added_exclusions,

@@ -23,6 +23,7 @@ VERSION = 1
 class Verdict:
     complete: bool  # required context present (see events.is_complete)
     clean: bool  # no errors and no open items
+    flagged: tuple[str, ...] = ()  # the custom-term categories the version flags
 
 
 @dataclass
@@ -48,7 +49,7 @@ class AnalysisCache:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             facts = {sha: Facts.from_json(item) for sha, item in data["facts"].items()}
             verdicts = {
-                (key.split(" ", 1)[1], key.split(" ", 1)[0]): Verdict(bool(v[0]), bool(v[1]))
+                (key.split(" ", 1)[1], key.split(" ", 1)[0]): Verdict(bool(v[0]), bool(v[1]), tuple(v[2]))
                 for key, v in data["verdicts"].items()
             }
         except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -61,7 +62,7 @@ class AnalysisCache:
             return
         data = {
             "facts": {sha: f.to_json() for sha, f in self.facts.items()},
-            "verdicts": {f"{sha} {hid}": [v.complete, v.clean] for (hid, sha), v in self.verdicts.items()},
+            "verdicts": {f"{sha} {hid}": [v.complete, v.clean, v.flagged] for (hid, sha), v in self.verdicts.items()},
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from handoffs.metrics.analysis import HandoffRecord, unique_repeats
-from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable
+from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable, approvers_of
+from handoffs.verdicts import (
+    SOURCE_GITHUB,
+    SOURCE_TRAILERS,
+    Answer,
+    Approvers,
+    Readiness,
+    Verdict,
+    kickoff_readiness,
+    terms_reviewed,
+)
 
 METRIC_KEYS = (
     "handoffs",
@@ -100,17 +110,61 @@ def completeness_rate(records: Sequence[HandoffRecord]) -> Metric:
     return rate(sum(r.complete_at_first_review for r in records), len(records))
 
 
-def kickoff_readiness_rate(records: Sequence[HandoffRecord], today: dt.date) -> Metric:
-    due = [r for r in records if r.kickoff is not None and r.kickoff <= today]
-    ready = sum(
-        1
-        for r in due
-        if r.approved_at is not None
-        and r.kickoff is not None
-        and r.approved_at.date() < r.kickoff
-        and r.clean_at_approval
+def readiness_at_kickoff(
+    record: HandoffRecord, reviews: ReviewData | Unavailable, reviewers: Mapping[str, frozenset[str]]
+) -> Readiness:
+    """Was the handoff kickoff-ready (``verdicts.kickoff_readiness``) before its kickoff date?
+
+    Judged on the approved version: approved strictly before the kickoff date, no errors
+    and no open items then, and its flagged custom terms approved by their reviewers on
+    the approving pull request (GitHub), or named in the commit's trailers (offline).
+    """
+    in_time = (
+        record.approved_at is not None and record.kickoff is not None and record.approved_at.date() < record.kickoff
     )
-    return rate(ready, len(due))
+    approval = (
+        Verdict(Answer.YES, "approved before its kickoff")
+        if in_time
+        else Verdict(Answer.NO, "not approved before its kickoff date")
+    )
+    trailers = frozenset(a.casefold() for a in record.approvers)
+    if isinstance(reviews, Unavailable):
+        approvers = Approvers.of(trailers, source=SOURCE_TRAILERS)
+    elif record.pull is None:
+        approvers = Approvers.of(trailers, source=SOURCE_TRAILERS, problem="the approving commit names no pull request")
+    else:
+        approvers = Approvers.of(trailers | approvers_of(reviews, record.handoff_id), source=SOURCE_GITHUB)
+    terms = terms_reviewed(record.flagged_at_approval, approval, approvers, reviewers)
+    errors = 0 if record.clean_at_approval else 1  # errors or open items: either blocks, the count does not matter here
+    return kickoff_readiness(errors=errors, open_items=0, approval=approval, terms=terms)
+
+
+def kickoff_readiness_rate(
+    records: Sequence[HandoffRecord],
+    reviews: ReviewData | Unavailable,
+    today: dt.date,
+    reviewers: Mapping[str, frozenset[str]],
+) -> Metric:
+    """Of the handoffs whose kickoff date has arrived, those kickoff-ready before it.
+
+    A handoff whose readiness cannot be known (custom terms offline, no trailer naming a
+    reviewer) is left out of both counts and counted as ``unknown``, with the reason.
+    """
+    due = [r for r in records if r.kickoff is not None and r.kickoff <= today]
+    verdicts = [readiness_at_kickoff(r, reviews, reviewers) for r in due]
+    unknown = [v for v in verdicts if v.answer is Answer.UNKNOWN]
+    ready = sum(1 for v in verdicts if v.ready)
+    if not unknown:
+        return rate(ready, len(due))
+    # "custom-term review unknown: <categories> (<cause>)": the cause is what the reader needs, once.
+    causes = sorted({reason.partition(" (")[2].removesuffix(")") or reason for v in unknown for reason in v.unknowns})
+    return rate(
+        ready,
+        len(due) - len(unknown),
+        unknown=len(unknown),
+        partial=True,
+        unavailable=f"readiness unknown for {len(unknown)} of {len(due)}: custom-term review " + "; ".join(causes),
+    )
 
 
 MILESTONE_BASIS_ISSUES = "first-milestone issue closed on or before first_milestone.due"
@@ -240,7 +294,10 @@ def approval_to_kickoff(records: Sequence[HandoffRecord]) -> Metric:
 
 
 def compute_metrics(
-    records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable, today: dt.date
+    records: Sequence[HandoffRecord],
+    reviews: ReviewData | Unavailable,
+    today: dt.date,
+    reviewers: Mapping[str, frozenset[str]],
 ) -> dict[str, Metric]:
     """Every metric key, computed over ``records`` (already filtered to one selection)."""
     calculators: dict[str, Callable[[], Metric]] = {
@@ -249,7 +306,7 @@ def compute_metrics(
         "missing_promise_count": lambda: {"value": sum(r.added_promises for r in records)},
         "missing_exclusion_count": lambda: {"value": sum(r.added_exclusions for r in records)},
         "rework_count": lambda: rework_count(records, reviews),
-        "kickoff_readiness_rate": lambda: kickoff_readiness_rate(records, today),
+        "kickoff_readiness_rate": lambda: kickoff_readiness_rate(records, reviews, today, reviewers),
         "repeated_context_incidents": lambda: repeated_context_incidents(records, reviews),
         "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, reviews, today),
         "acceptance_rate": lambda: acceptance_rate(records, reviews),

@@ -36,7 +36,8 @@ def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
 
 _ZERO = "0" * 40
 _PARALLEL_DIFF = 1_000  # commits; below this, a second git process costs more than it saves
-_LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%s"
+# The approvers a commit's `Approved-by:` trailers name (the offline record of who approved), then the subject.
+_LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%(trailers:key=Approved-by,valueonly,separator=%x1d)%x1f%s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class Version:
     time: dt.datetime
     blob: str | None  # None: the file was deleted by this commit
     pull: int | None = None  # the pull request named in the commit subject, if any
+    approvers: tuple[str, ...] = ()  # the @handles its `Approved-by:` trailers name
 
 
 @dataclass
@@ -80,6 +82,7 @@ class _Commit:
     time: dt.datetime
     changes: tuple[tuple[str, str | None], ...]  # (path, new blob or None for deleted)
     subject: str
+    approvers: tuple[str, ...]
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -135,6 +138,7 @@ class _Listed:
     parents: tuple[str, ...]
     time: dt.datetime
     subject: str
+    approvers: tuple[str, ...]
 
 
 def _list_commits(root: Path) -> list[_Listed]:
@@ -142,9 +146,10 @@ def _list_commits(root: Path) -> list[_Listed]:
     raw = _git(root, "log", "--all", "--topo-order", "-z", f"--format={_LOG_FORMAT}")
     listed = []
     for record in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
-        sha, tree, parents, stamp, subject = record.rstrip("\0").split("\x1f", 4)
+        sha, tree, parents, stamp, trailers, subject = record.rstrip("\0").split("\x1f", 5)
         time = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
-        listed.append(_Listed(sha, tree, tuple(parents.split()), time, subject))
+        approvers = tuple(dict.fromkeys(a.strip() for a in trailers.split("\x1d") if a.strip()))
+        listed.append(_Listed(sha, tree, tuple(parents.split()), time, subject, approvers))
     return listed
 
 
@@ -238,7 +243,7 @@ def _read_commits(root: Path, cache: Path | None, folder: str) -> list[_Commit]:
     if missing:
         known.update(_diff_distinct(root, missing, {c.sha: c.tree for c in listed}, folder))
         _save_changes(cache, {c.sha: known[c.sha] for c in listed}, folder)
-    return [_Commit(c.sha, c.parents, c.time, known[c.sha], c.subject) for c in listed]
+    return [_Commit(c.sha, c.parents, c.time, known[c.sha], c.subject, c.approvers) for c in listed]
 
 
 def _first_parent_chain(commits: dict[str, _Commit], tip: str) -> list[str]:
@@ -287,7 +292,10 @@ def read_history(root: Path, base: str, cache: Path | None = None, handoffs_dir:
         for path, blob in by_sha[sha].changes:
             match = handoff_path.match(path)
             if match is not None:
-                files[match["id"]].main.append(Version(sha, by_sha[sha].time, blob, pull_number(by_sha[sha].subject)))
+                commit = by_sha[sha]
+                files[match["id"]].main.append(
+                    Version(sha, commit.time, blob, pull_number(commit.subject), commit.approvers)
+                )
     return History(base_sha, files)
 
 

@@ -31,6 +31,7 @@ from handoffs.metrics.analysis import HandoffRecord, Repeat
 if TYPE_CHECKING:
     from handoffs import github as github_types
 
+_DECISIVE = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")  # a comment changes no reviewer's decision
 RETURN_REASONS = ("missing-context", "wrong-scope", "unreviewed-custom-term", "other")
 REPEAT_LABEL = "repeated-context"
 MILESTONE_LABEL = "first-milestone"
@@ -50,6 +51,7 @@ class Review:
     state: str  # APPROVED | CHANGES_REQUESTED | COMMENTED | DISMISSED
     body: str
     submitted_at: str | None = None
+    user: str = ""  # the reviewer's login (without @)
 
     @property
     def reason(self) -> str:
@@ -161,10 +163,10 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData
             if record.pull is None:
                 continue
             key = str(record.pull)
-            if key not in pulls:
-                pulls[key] = [[r.state, r.body, r.submitted_at] for r in repo.reviews(record.pull)]
+            if key not in pulls or any(len(entry) != 4 for entry in pulls[key]):  # older cache: no reviewer
+                pulls[key] = [[r.state, r.body, r.submitted_at, r.user] for r in repo.reviews(record.pull)]
                 fetched = True
-            reviews += [Review(record.handoff_id, state, body, at) for state, body, at in pulls[key]]
+            reviews += [Review(record.handoff_id, state, body, at, user) for state, body, at, user in pulls[key]]
         issues = repo.issues_labelled(REPEAT_LABEL)
         milestones = milestone_closings(repo.issues_labelled(MILESTONE_LABEL))
     except (GitHubError, UsageError) as exc:
@@ -173,3 +175,12 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData
         _write_cache(path, pulls)
     repeats = tuple(r for i in issues if (r := parse_repeat_issue(i.number, i.body)) is not None)
     return ReviewData(tuple(reviews), repeats, milestones)
+
+
+def approvers_of(reviews: ReviewData, handoff_id: str) -> frozenset[str]:
+    """Who approved the pull request behind ``handoff_id``'s approval: each reviewer's last decision counts."""
+    latest: dict[str, str] = {}
+    for review in reviews.reviews:  # oldest first, as GitHub lists them
+        if review.handoff_id == handoff_id and review.user and review.state in _DECISIVE:
+            latest[f"@{review.user}".casefold()] = review.state
+    return frozenset(user for user, state in latest.items() if state == "APPROVED")

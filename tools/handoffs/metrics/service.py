@@ -22,10 +22,20 @@ def collect_records(root: Path, config: Config, today: dt.date, base: str | None
     return build_records(root, history, config, today, AnalysisCache.for_repository(root))
 
 
+def category_reviewers(config: Config) -> dict[str, frozenset[str]]:
+    """Who may review each custom-term category (casefolded handles, teams expanded)."""
+    return {category.name: config.reviewers_for(category) for category in config.categories}
+
+
 def metrics_for(
-    records: list[HandoffRecord], reviews: ReviewData | Unavailable, selection: Selection, today: dt.date
+    records: list[HandoffRecord],
+    reviews: ReviewData | Unavailable,
+    selection: Selection,
+    today: dt.date,
+    config: Config,
 ) -> dict[str, Metric]:
-    return compute_metrics([r for r in records if selection.matches(r)], reviews, today)
+    selected = [r for r in records if selection.matches(r)]
+    return compute_metrics(selected, reviews, today, category_reviewers(config))
 
 
 def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -> dict[str, Any]:
@@ -37,6 +47,7 @@ def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -
     day = today or dt.date.today()
     records = collect_records(root, config, day)
     reviews = load_review_data(root, records)
+    reviewers = category_reviewers(config)
     months: dict[str, list[HandoffRecord]] = defaultdict(list)
     teams: dict[str, list[HandoffRecord]] = defaultdict(list)
     types: dict[str, list[HandoffRecord]] = defaultdict(list)
@@ -48,8 +59,8 @@ def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -
     return {
         "keys": list(METRIC_KEYS),
         "acceptance_target": 0.9,
-        "overall": compute_metrics(records, reviews, day),
-        "months": {m: compute_metrics(rs, reviews, day) for m, rs in sorted(months.items())},
-        "teams": {t: compute_metrics(rs, reviews, day) for t, rs in sorted(teams.items())},
-        "types": {t: compute_metrics(rs, reviews, day) for t, rs in sorted(types.items())},
+        "overall": compute_metrics(records, reviews, day, reviewers),
+        "months": {m: compute_metrics(rs, reviews, day, reviewers) for m, rs in sorted(months.items())},
+        "teams": {t: compute_metrics(rs, reviews, day, reviewers) for t, rs in sorted(teams.items())},
+        "types": {t: compute_metrics(rs, reviews, day, reviewers) for t, rs in sorted(types.items())},
     }
