@@ -12,7 +12,7 @@ from handoffs.cli import main
 from tests.factories import make_repo
 
 # The local GitHub double (real HTTP, checked against GitHub's OpenAPI description).
-pytest_plugins = ["tests.github_double.fixtures", "tests.acceptance.pr_world"]
+pytest_plugins = ["tests.github_double.fixtures", "tests.acceptance.pr_world", "tests.crm_doubles.fixtures"]
 
 
 @dataclass

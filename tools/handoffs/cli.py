@@ -41,6 +41,7 @@ COMMANDS = (
     "pages-guard",
     "adopt",
     "merge",
+    "crm",
 )
 EXIT_INTERNAL = 2
 
@@ -63,6 +64,7 @@ SUMMARIES = {
     "log-repeat": "record that a customer had to repeat context (context_repeats)",
     "gate": "decide whether a handoff may be kicked off (gate kickoff ID)",
     "alerts": "list overdue open items, unapproved kickoffs and overdue first milestones",
+    "crm": "draft handoff PRs from CRM deals (crm sync) and write their status back (crm write-back)",
     "pages-guard": "refuse to deploy the site to a public GitHub Pages site from a private repository",
     "adopt": "set up a repository on a pinned Handoffs release (thin workflows), or --upgrade it",
     "merge": "merge a jointly approved pull request with Approved-by trailers of the verified approvals",

@@ -44,3 +44,9 @@ class GitHubError(HandoffError):
     """The GitHub API refused or kept failing after retries."""
 
     exit_code = 2
+
+
+class CrmApiError(HandoffError):
+    """The CRM refused (credentials, permissions) or kept failing after retries."""
+
+    exit_code = 2

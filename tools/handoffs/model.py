@@ -72,6 +72,17 @@ class Crm(_Strict):
     system: Literal["salesforce", "hubspot", "other"]
     id: Text = Field(description="The deal id, as a string (quote numeric ids)")
     url: Annotated[str, Field(pattern=URL_PATTERN)] | None = None
+    stage_changed_at: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+                description="When the deal reached the stage that started this handoff (UTC, written by "
+                '`handoff crm sync`; quoted, e.g. "2026-11-20T15:04:00Z")',
+            ),
+        ]
+        | None
+    ) = None
 
 
 class FirstMilestone(_Strict):

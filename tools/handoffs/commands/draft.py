@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.config import Config, did_you_mean, load_config
@@ -21,6 +22,9 @@ from handoffs.draft import BACKENDS
 from handoffs.errors import HandoffError, UsageError
 from handoffs.github import add_github_arguments
 from handoffs.model import HANDLE_PATTERN
+
+if TYPE_CHECKING:
+    from handoffs.draft.crm import CrmDeal
 
 
 @dataclass(frozen=True)
@@ -160,14 +164,22 @@ def _handle(flag: str, value: str | None) -> str | None:
 
 def execute(command: DraftCommand, config: Config) -> Path:
     """Read, extract, verify, write, and print the review summary; returns the new file."""
-    from handoffs.draft.backends import backend, verify
     from handoffs.draft.crm import read_crm
-    from handoffs.draft.extract import SourceDoc
-    from handoffs.draft.render import Draft, DraftOptions, summary, write_draft
 
     deal = read_crm(command.crm)
     if not (command.customer or deal.customer):
         raise UsageError(f"{command.crm}: the export does not name the customer; pass --customer 'Name'")
+    return draft_deal(command, config, deal, citation_name(command.crm, command.root))
+
+
+def draft_deal(
+    command: DraftCommand, config: Config, deal: CrmDeal, crm_name: str, *, stage_changed_at: str | None = None
+) -> Path:
+    """The drafting pipeline for a deal already read (from an export, or live by `handoff crm sync`)."""
+    from handoffs.draft.backends import backend, verify
+    from handoffs.draft.extract import SourceDoc
+    from handoffs.draft.render import Draft, DraftOptions, summary, write_draft
+
     docs = [SourceDoc.read(path, citation_name(path, command.root)) for path in command.notes]
     _no_duplicate_names([d.name for d in docs])
     extractor = backend(command.backend)
@@ -183,8 +195,8 @@ def execute(command: DraftCommand, config: Config) -> Path:
         milestone_title=command.milestone_title,
         milestone_due=command.milestone_due,
         gaps=command.gaps,
+        stage_changed_at=stage_changed_at,
     )
-    crm_name = citation_name(command.crm, command.root)
     path, gaps = write_draft(
         command.root,
         config,

@@ -36,6 +36,7 @@ class NewOptions:
     crm_system: str | None = None
     crm_id: str | None = None
     crm_url: str | None = None
+    crm_stage_changed_at: str | None = None  # ISO UTC, from `handoff crm sync`
     kickoff: dt.date | None = None
     opened: dt.date | None = None
     milestone_title: str | None = None
@@ -100,7 +101,8 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     config = load_config(root)
-    options = NewOptions(**{f.name: getattr(args, f.name) for f in fields(NewOptions)})
+    # Fields without a flag (crm_stage_changed_at: only `handoff crm sync` knows it) stay unset.
+    options = NewOptions(**{f.name: getattr(args, f.name, None) for f in fields(NewOptions)})
     interactive = sys.stdin.isatty() and not args.no_input
     options = validate_options(options, config, interactive=interactive)
     if interactive:
@@ -373,6 +375,8 @@ def front_matter(o: NewOptions) -> str:
     ]
     if o.crm_url:
         lines.append(f"  url: {_q(o.crm_url)}")
+    if o.crm_stage_changed_at:
+        lines.append(f"  stage_changed_at: {_q(o.crm_stage_changed_at)}")
     lines += [
         f"kickoff: {kickoff}",
         "first_milestone:",

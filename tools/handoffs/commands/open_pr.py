@@ -38,6 +38,7 @@ class OpenPrOptions:
     file: Path
     base: str
     remote: str
+    evidence: tuple[Path, ...] = ()  # files committed with the handoff (`handoff crm sync`'s CRM evidence)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -85,7 +86,8 @@ def open_pull_request(options: OpenPrOptions, config: Config, gh: GitHubRepo) ->
     if doc is None or doc.front is None or doc.handoff_id is None:
         raise HandoffError(f"{relative}: fix the front matter first (run `handoff check {relative}`)")
     branch = f"handoff/{doc.handoff_id}"
-    _commit_and_push(options, relative, branch, f"Handoff: {doc.front.title}")
+    paths = [relative, *(_inside(options, path) for path in options.evidence)]
+    _commit_and_push(options, paths, branch, f"Handoff: {doc.front.title}")
     existing = gh.open_pulls_from(branch)
     if existing:
         return existing[0], False
@@ -103,7 +105,14 @@ def _relative(options: OpenPrOptions, handoffs_dir: str) -> str:
     return relative
 
 
-def _commit_and_push(options: OpenPrOptions, relative: str, branch: str, message: str) -> None:
+def _inside(options: OpenPrOptions, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(options.root).as_posix()
+    except ValueError:
+        raise UsageError(f"{path} is not inside the repository {options.root}") from None
+
+
+def _commit_and_push(options: OpenPrOptions, paths: list[str], branch: str, message: str) -> None:
     import git
 
     repo = git.Repo(options.root)
@@ -112,9 +121,9 @@ def _commit_and_push(options: OpenPrOptions, relative: str, branch: str, message
             repo.git.checkout(branch)
         else:
             repo.git.checkout("-b", branch, _start_point(repo, options))
-        repo.git.add("--", relative)
-        if repo.git.diff("--cached", "--name-only", "--", relative).strip():
-            repo.git.execute([*_git_identity(repo), "commit", "-q", "-m", message, "--", relative])
+        repo.git.add("--", *paths)
+        if repo.git.diff("--cached", "--name-only", "--", *paths).strip():
+            repo.git.execute([*_git_identity(repo), "commit", "-q", "-m", message, "--", *paths])
         repo.git.execute([*_auth(repo, options.remote), "push", "-q", options.remote, f"{branch}:refs/heads/{branch}"])
     except git.GitCommandError as exc:
         detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")

@@ -47,6 +47,7 @@ class DraftOptions:
     milestone_due: dt.date | None = None
     gaps: str = "placeholder"  # or "open"
     gap_due: dt.date | None = None
+    stage_changed_at: str | None = None  # `handoff crm sync`: when the deal reached its trigger (ISO UTC)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def write_draft(
         crm_system=deal.system,
         crm_id=deal.id,
         crm_url=deal.url,
+        crm_stage_changed_at=options.stage_changed_at,
         kickoff=options.kickoff,
         milestone_title=options.milestone_title,
         milestone_due=options.milestone_due,
