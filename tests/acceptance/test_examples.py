@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from handoffs.config import load_config
 from tests.factories import PROJECT, make_repo
 
 
@@ -35,4 +36,4 @@ def test_examples_cover_every_category_of_custom_terms(tmp_path: Path, monkeypat
     report = json.loads(run_cli("check", "--format", "json", "handoffs").out)
 
     categories = {f["category"] for f in report["findings"] if f["code"] == "HO600"}
-    assert categories == {"pricing", "payment", "legal", "sla", "scope", "security"}
+    assert categories == {c.name for c in load_config(PROJECT).named_categories}

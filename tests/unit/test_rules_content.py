@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -63,7 +64,6 @@ TERMS = {
         "20% discount on the first-year subscription",
         "Price locked for 36 months",
         "Prices are frozen until the 2028 renewal",
-        "Annual price increase capped at 3%",
         "Fixed fee of EUR 25,000 for the implementation",
         "3 free months before billing starts",
         "First two months free of charge",
@@ -84,7 +84,6 @@ TERMS = {
         "Liability capped at 2x annual fees",
         "Uncapped liability for data breaches",
         "Mutual indemnification for IP claims",
-        "Customer may terminate for convenience with 30 days' notice",
         "Most-favoured-nation clause on pricing",
         "MFN pricing for three years",
         "Exclusivity in the DACH region for 12 months",
@@ -107,10 +106,47 @@ TERMS = {
     "security": [
         "Customer-managed encryption keys (BYOK)",
         "Annual penetration test report shared with the customer",
-        "All data stored in the EU only",
-        "Data residency in Germany",
         "Signed BAA before any PHI is processed",
+        "Keys in the customer's own KMS",
     ],
+    "renewal": [
+        "Annual price increase capped at 3%",
+        "Customer may terminate for convenience with 30 days' notice",
+        "Any increase at renewal is capped at 4%",
+        "Auto-renewal struck from the order form",
+        "They can walk away after month 6",
+    ],
+    "governing-law": ["Governed by the laws of Colorado", "Venue is Denver County, Colorado"],
+    "data-residency": ["All data stored in the EU only", "Data residency in Germany", "Data stays in the EU"],
+    "insurance": ["We must carry USD 5M of cyber liability insurance", "Certificate of insurance before kickoff"],
+    "public-sector": ["Non-appropriation clause for each fiscal year", "Other agencies may buy from this contract"],
+    "acceptance": ["Final 20% invoiced only once the acceptance criteria are met"],
+}
+REVIEWERS = {
+    "pricing": ("finance",),
+    "payment": ("finance",),
+    "renewal": ("finance", "legal"),
+    "legal": ("legal",),
+    "governing-law": ("legal",),
+    "sla": ("support",),
+    "scope": ("delivery",),
+    "security": ("security",),
+    "data-residency": ("security",),
+    "insurance": ("legal",),
+    "public-sector": ("legal",),
+    "acceptance": ("delivery",),
+}
+# The issue's plain-language terms (issue 12): each must be flagged, with its category.
+PLAIN_LANGUAGE = {
+    "sla": "If we're down more than 45 minutes in a month you get 10% of the fee back",
+    "renewal": "Any increase at renewal is capped at 4%; they can walk away after month 6",
+    "legal": "Our liability is capped at 2x fees",
+    "governing-law": "Governed by the laws of Colorado",
+    "data-residency": "Data stays in the EU",
+    "security": "Keys in the customer's own KMS",
+    "public-sector": "The county may cancel under the non-appropriation clause",
+    "insurance": "They require USD 2M general liability and USD 5M cyber insurance",
+    "acceptance": "The final milestone is paid only after the acceptance criteria are signed off",
 }
 NOT_TERMS = [
     "Dispatchers plan routes in the product every morning.",
@@ -123,6 +159,13 @@ NOT_TERMS = [
     "The legal department reviewed our standard terms without changes.",
     "We met the team in the US office.",
     "The price was the list price with no changes.",
+    # Refused, negated and standard (issue 12): not custom.
+    "No discount given.",
+    "Payment on net 30 (std).",
+    "We can't do MFN.",
+    "They asked for uncapped liability; we declined.",
+    "99.9% uptime per our standard SLA.",
+    "Hypercare after go-live in UK business hours.",
 ]
 
 
@@ -136,17 +179,7 @@ def test_contract_language_is_flagged_with_its_category_and_reviewers(
     flags = _at(result, RISK_LINE, "HO600")
     assert category in {f.category for f in flags}
     flag = next(f for f in flags if f.category == category)
-    assert (
-        flag.reviewers
-        == {
-            "pricing": ("finance",),
-            "payment": ("finance",),
-            "legal": ("legal",),
-            "sla": ("support",),
-            "scope": ("delivery",),
-            "security": ("security",),
-        }[category]
-    )
+    assert flag.reviewers == REVIEWERS[category]
     assert flag.section == "Open risks"
     # `## Custom terms` says None.: the same line is a contradiction, an error.
     assert category in {f.category for f in _at(result, RISK_LINE, "HO304")}
@@ -155,6 +188,51 @@ def test_contract_language_is_flagged_with_its_category_and_reviewers(
 @pytest.mark.parametrize("sentence", NOT_TERMS)
 def test_ordinary_sentences_are_not_flagged(check: Check, sentence: str) -> None:
     assert check(RISK, f"- {sentence}").findings == ()
+
+
+@pytest.mark.parametrize(("category", "sentence"), PLAIN_LANGUAGE.items(), ids=list(PLAIN_LANGUAGE))
+def test_plain_language_terms_are_flagged_and_contradict_none(check: Check, category: str, sentence: str) -> None:
+    result = check(RISK, f"- {sentence}")
+    assert category in {f.category for f in _at(result, RISK_LINE, "HO600")}
+    assert category in {f.category for f in _at(result, RISK_LINE, "HO304")}
+
+
+CUSTOM_ITEM = "- 15% discount on year-one subscription fees (source: order form §5)"
+CUSTOM_LINE = 57
+
+
+def test_an_item_no_category_recognises_goes_to_the_fallback_reviewers(check: Check) -> None:
+    result = check(CUSTOM_ITEM, "- Customer may second one analyst to our office (source: call notes)", body=BODY)
+    (flag,) = _at(result, CUSTOM_LINE)
+    assert (flag.code, flag.category, flag.reviewers, flag.section) == ("HO600", "other", ("legal",), "Custom terms")
+    assert "no category recognises" in flag.message
+    assert "second one analyst" in flag.message
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "- No discount given (source: call notes)",
+        "- Standard terms apply (source: order form)",
+        "- No special terms (source: order form §5)",
+    ],
+)
+def test_refused_or_standard_items_are_neither_terms_nor_unrecognised(check: Check, item: str) -> None:
+    assert _at(check(CUSTOM_ITEM, item, body=BODY), CUSTOM_LINE, "HO600", "HO304") == []
+
+
+def test_a_team_can_flag_negated_and_standard_terms_anyway(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", git_init=False)
+    terms = root / "schema" / "custom-terms.yaml"
+    text = terms.read_text(encoding="utf-8")
+    terms.write_text(text.replace("  flag_anyway: false", "  flag_anyway: true", 1), encoding="utf-8")
+    body = NO_CUSTOM_TERMS.replace(RISK, "- No discount given; net 30 (std).")
+    path = write_handoff(root, text=handoff_text(FRONT_MATTER, body))
+    result = check_files([path], Job(root, "main", dt.date(2026, 11, 23), strict=False), load_config(root)).files[0]
+    flags = _at(result, RISK_LINE, "HO600")
+    assert {f.category for f in flags} == {"pricing", "payment"}
+    assert all("flagged although" in f.message for f in flags)
+    assert _at(result, RISK_LINE, "HO304") == []  # a standard term does not contradict `None.`
 
 
 def test_one_line_may_hit_several_categories(check: Check) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -24,6 +24,9 @@ from handoffs.findings import Severity
 from handoffs.matching import Pattern, any_of, compile_pattern, phrases
 from handoffs.model import HANDLE_PATTERN
 from handoffs.rules.catalog import BY_CODE
+
+if TYPE_CHECKING:
+    from handoffs.custom_terms import TermDetector
 
 SCHEMA_DIR = "schema"
 TYPES_FILE = "types.yaml"
@@ -99,8 +102,43 @@ class TermCategory(_Strict):
     description: str = ""
     reviewers: list[str] = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
+    # Innocent phrases that contain a pattern's words ("discount code"): a match inside one is dropped.
+    ignore: list[str] = []
+    # Overrides `not_custom.flag_anyway` for this category alone.
+    flag_not_custom: bool | None = None
 
-    @field_validator("patterns")
+    @field_validator("patterns", "ignore")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        return _check_patterns(patterns)
+
+
+class NotCustom(_Strict):
+    """Cues that make a matched term not custom: negated, refused or marked standard."""
+
+    flag_anyway: bool = False
+    before_window: int = Field(3, ge=0, le=12)
+    before: list[str] = []
+    after_window: int = Field(6, ge=0, le=20)
+    after: list[str] = []
+    contrast: list[str] = []
+
+    @field_validator("before", "after", "contrast")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        return _check_patterns(patterns)
+
+
+class Unmatched(_Strict):
+    """Where an item no category recognises still goes to a reviewer."""
+
+    category: str = Field("other", min_length=1)
+    description: str = ""
+    reviewers: list[str] = Field(min_length=1)
+    sections: list[SectionName] = Field(min_length=1)
+    nothing_custom: list[str] = []
+
+    @field_validator("nothing_custom")
     @classmethod
     def _valid_patterns(cls, patterns: list[str]) -> list[str]:
         return _check_patterns(patterns)
@@ -108,6 +146,8 @@ class TermCategory(_Strict):
 
 class TermsFile(_Strict):
     skip_sections: list[SectionName] = []
+    not_custom: NotCustom = NotCustom()
+    unmatched: Unmatched
     categories: dict[str, TermCategory] = Field(min_length=1)
 
 
@@ -195,7 +235,9 @@ class Category:
     name: str
     description: str
     reviewers: tuple[str, ...]  # team names and @handles, as written
-    pattern: Pattern
+    pattern: Pattern  # the category's own words; `Config.term_detector` decides what is custom
+    ignore: Pattern | None = None
+    flag_not_custom: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,11 +282,38 @@ class Config:
         return list(self.types.types)
 
     @cached_property
-    def categories(self) -> tuple[Category, ...]:
+    def named_categories(self) -> tuple[Category, ...]:
+        """The categories defined under `categories:`, in file order; their patterns find terms."""
+        flag_anyway = self.terms.not_custom.flag_anyway
         return tuple(
-            Category(name, spec.description, tuple(spec.reviewers), any_of(spec.patterns))
+            Category(
+                name,
+                spec.description,
+                tuple(spec.reviewers),
+                any_of(spec.patterns),
+                any_of(spec.ignore) if spec.ignore else None,
+                flag_anyway if spec.flag_not_custom is None else spec.flag_not_custom,
+            )
             for name, spec in self.terms.categories.items()
         )
+
+    @cached_property
+    def unmatched_category(self) -> Category:
+        """Where an item under `## Custom terms` that no category recognises is routed."""
+        spec = self.terms.unmatched
+        return Category(spec.category, spec.description, tuple(spec.reviewers), any_of(()))
+
+    @cached_property
+    def categories(self) -> tuple[Category, ...]:
+        """Every category a flag can carry: the named ones, then the fallback (`other`)."""
+        return (*self.named_categories, self.unmatched_category)
+
+    @cached_property
+    def term_detector(self) -> TermDetector:
+        """The one custom-term detector: `handoff check`, the site, PRs and drafting all ask it."""
+        from handoffs.custom_terms import TermDetector  # imports this module's types
+
+        return TermDetector(self)
 
     @cached_property
     def any_term_pattern(self) -> Pattern:
@@ -410,11 +479,20 @@ def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
 
 def _cross_check(config: Config, schema: Path) -> None:
     """References between files: reviewers name real teams, templates exist, codes exist."""
-    for name, category in config.terms.categories.items():
-        for reviewer in category.reviewers:
+    unmatched = config.terms.unmatched
+    if unmatched.category in config.terms.categories:
+        raise ConfigError(
+            f"unmatched.category: `{unmatched.category}` is also a category under `categories`; "
+            "the fallback needs a name of its own",
+            path=schema / TERMS_FILE,
+        )
+    named = [(name, c.reviewers) for name, c in config.terms.categories.items()]
+    for name, reviewers in [*named, (None, unmatched.reviewers)]:
+        for reviewer in reviewers:
             if not reviewer.startswith("@") and reviewer not in config.teams:
+                where = f"categories.{name}.reviewers" if name else "unmatched.reviewers"
                 raise ConfigError(
-                    f"categories.{name}.reviewers: unknown team{did_you_mean(reviewer, list(config.teams))}"
+                    f"{where}: unknown team{did_you_mean(reviewer, list(config.teams))}"
                     f"; teams are defined in {SCHEMA_DIR}/{TEAMS_FILE}",
                     path=schema / TERMS_FILE,
                 )

@@ -79,6 +79,9 @@ class TermHit:
     reviewers: tuple[str, ...]  # team names and @handles, as written in schema/custom-terms.yaml
     text: str  # the words as written
     section: str | None
+    # Set when the detector found the term negated, refused or standard and the category
+    # flags such terms anyway (`flag_not_custom`): why. Such a hit does not contradict `None.`.
+    not_custom: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

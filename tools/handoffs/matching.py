@@ -36,6 +36,10 @@ def _options() -> re2.Options:
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False  # a refused pattern is reported by us, not logged to stderr
+    # The union of every custom-term pattern (`Config.any_term_pattern`) needs a DFA larger
+    # than RE2's default 8 MiB budget; past the budget RE2 falls back to its NFA, still
+    # linear but ~100x slower per byte.  This is a ceiling, not an allocation.
+    options.max_mem = 64 << 20
     return options
 
 

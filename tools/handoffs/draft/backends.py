@@ -189,9 +189,7 @@ def _candidates(reply: str, config: Config) -> list[Candidate]:
                 line=line,
                 end_line=line,
                 vague=tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(quote))),
-                categories=tuple(c.name for c in config.categories if c.pattern.search(quote))
-                if section == CUSTOM_TERMS
-                else (),
+                categories=config.term_detector.categories(quote) if section == CUSTOM_TERMS else (),
             )
         )
     return candidates

@@ -355,7 +355,7 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
         sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS)]
     if _DATE.search(text):
         sections.append(KEY_DATES)
-    categories = tuple(c.name for c in config.categories if c.pattern.search(text))
+    categories = config.term_detector.categories(text)
     if categories and EXCLUSIONS not in sections:
         # Mirrors `skip_sections` in custom-terms.yaml: a boundary is not a custom term.
         sections.append(CUSTOM_TERMS)

@@ -1,45 +1,88 @@
-"""Custom-term language: flagged for its category's reviewers, and never hidden behind `None.`"""
+"""Custom-term language: flagged for its category's reviewers, and never hidden behind `None.`
+
+Which words are a custom term is the detector's decision (``handoffs.custom_terms``, the
+one every consumer asks); this module places its detections in a document (line,
+column, section) and adds the fallback that sends an unrecognised `## Custom terms`
+entry to the `unmatched` reviewers rather than to no one.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from handoffs.config import Config
-from handoffs.document.body import section_key
+from handoffs.document.body import Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.source import as_written
 from handoffs.findings import TermHit
 from handoffs.rules.context import RuleContext
 from handoffs.rules.sink import FindingSink
 
+CUSTOM_TERMS = "Custom terms"  # the section whose `None.` a term contradicts (HO304)
+_SHOWN = 80  # characters of an unrecognised entry quoted in its flag
+# "(source: order form §5)" says where an entry comes from, not what it is.
+_TRAILING_SOURCE = re.compile(r"\s*\(\s*source\s*:[^()]*\)\W*$", re.IGNORECASE)
+
 
 def find_term_hits(doc: Handoff, config: Config) -> list[TermHit]:
     """One hit per (line, category): a line may hit several categories.
+
+    Lines in `skip_sections` are not read.  An entry (list item, table row or paragraph)
+    of an `unmatched.sections` section in which no category's words occur, and which does
+    not just say there is nothing custom, is a hit of the fallback category.
 
     The engine calls this once per check and carries the hits in its ``FileResult``;
     only a document read as data, never checked (a pull request's head, by the approval
     command), is matched here directly.
     """
-    hits: list[TermHit] = []
-    candidates = doc.lines_matching(config.any_term_pattern)
-    if not candidates:
-        return hits
     skipped = {section_key(name) for name in config.terms.skip_sections}
-    skipped_lines = {n for s in doc.body.sections if s.key in skipped for n in range(s.line, s.end + 1)}
-    headings = {s.line: s.title for s in doc.body.sections}
-    for number in candidates:
-        if number < doc.body_line or number in skipped_lines or number in headings:
-            continue
-        text = doc.matching_lines[number - 1]
-        current = _section_title_at(doc, number)
-        for category in config.categories:
-            match = category.pattern.search(text)
-            if match:
-                written = as_written(doc.source.lines[number - 1], match.start(), match.end(), match.group(0))
-                hits.append(TermHit(number, match.start() + 1, category.name, category.reviewers, written, current))
+    hits = list(_detected(doc, config, skipped))
+    hits.extend(_unrecognised(doc, config, skipped))
     return hits
 
 
-def _section_title_at(doc: Handoff, line: int) -> str | None:
-    return next((s.title for s in doc.body.sections if s.line <= line <= s.end), None)
+def _detected(doc: Handoff, config: Config, skipped: set[str]) -> Iterator[TermHit]:
+    candidates = doc.lines_matching(config.any_term_pattern)
+    if not candidates:
+        return
+    detector = config.term_detector
+    sections = doc.body.sections
+    for number in candidates:
+        if number < doc.body_line:
+            continue
+        section = next((s for s in sections if s.line <= number <= s.end), None)
+        if section is not None and (section.key in skipped or section.line == number):
+            continue  # an excluded section, or a heading
+        original = doc.source.lines[number - 1]
+        for found in detector.detect(doc.matching_lines[number - 1]):
+            written = as_written(original, found.start, found.end, found.text)
+            title = section.title if section is not None else None
+            category = found.category
+            yield TermHit(number, found.start + 1, category.name, category.reviewers, written, title, found.not_custom)
+
+
+def _unrecognised(doc: Handoff, config: Config, skipped: set[str]) -> Iterator[TermHit]:
+    wanted = {section_key(name) for name in config.terms.unmatched.sections} - skipped
+    detector = config.term_detector
+    for section in doc.body.sections:
+        if section.key not in wanted or section.is_none():
+            continue
+        for line, entry in _entries(section):
+            text = _TRAILING_SOURCE.sub("", entry)
+            if detector.explain(text) or detector.is_nothing_custom(text):
+                continue  # a category recognised it (custom or not), or it says "nothing custom"
+            shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+            fallback = config.unmatched_category
+            yield TermHit(line, 1, fallback.name, fallback.reviewers, shown, section.title)
+
+
+def _entries(section: Section) -> Iterator[tuple[int, str]]:
+    for item in section.items:
+        yield item.line, item.full_text
+    for row in section.rows:
+        yield row.line, row.text
+    for paragraph in section.paragraphs:
+        yield paragraph.line, paragraph.text
 
 
 def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[TermHit]:
@@ -47,19 +90,30 @@ def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> lis
     so that nobody has to match them again."""
     hits = find_term_hits(doc, ctx.config)
     for hit in hits:
+        reviewers = hit.reviewers
+        if hit.category == ctx.config.unmatched_category.name:
+            message = (
+                f"custom term no category recognises ({hit.category}): `{hit.text}` "
+                f"needs review by {', '.join(reviewers)}"
+            )
+        else:
+            why = f" (flagged although {hit.not_custom})" if hit.not_custom else ""
+            message = f"custom term ({hit.category}): `{hit.text}` needs review by {', '.join(reviewers)}{why}"
         sink.add(
             "HO600",
             hit.line,
-            f"custom term ({hit.category}): `{hit.text}` needs review by {', '.join(hit.reviewers)}",
+            message,
             column=hit.column,
             section=hit.section,
             category=hit.category,
-            reviewers=hit.reviewers,
+            reviewers=reviewers,
         )
-    custom = doc.body.section("Custom terms")
+    custom = doc.body.section(CUSTOM_TERMS)
     if custom is None or not custom.is_none():
         return hits
     for hit in hits:
+        if hit.not_custom is not None:
+            continue  # flagged only because a team wants standard terms seen; `None.` still holds
         sink.add(
             "HO304",
             hit.line,
