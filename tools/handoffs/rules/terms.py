@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
 from handoffs.config import Config
 from handoffs.document.body import Section, section_key
 from handoffs.document.handoff import Handoff
