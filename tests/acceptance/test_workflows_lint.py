@@ -670,3 +670,32 @@ def test_no_workflow_filters_on_the_handoffs_folder() -> None:
         for trigger, settings in _triggers(_load(path)).items():
             for key in ("paths", "paths-ignore"):
                 assert key not in (settings or {}), f"{path.name}: {trigger}.{key}"
+
+
+def test_the_setup_action_script_installs_from_the_release_root(tmp_path: Path) -> None:
+    # Run the action's own script with bash, as the runner does, with `python` and `handoff`
+    # standing in for the real ones (no network in tests): it must install the release it
+    # belongs to, from its lock, and report the version.
+    (step,) = [s for s in _load(ACTIONS / "setup-handoff" / "action.yml")["runs"]["steps"] if "run" in s]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    (bin_dir / "python").write_text(f'#!/bin/sh\necho "$(pwd) $*" >> "{log}"\n', encoding="utf-8")
+    (bin_dir / "handoff").write_text("#!/bin/sh\necho 'handoff 9.8.7'\n", encoding="utf-8")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    output = tmp_path / "output"
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_ACTION_PATH": str(ACTIONS / "setup-handoff"),
+        "GITHUB_OUTPUT": str(output),
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert log.read_text(encoding="utf-8").splitlines() == [
+        f"{ROOT} -m pip install --require-hashes --no-deps -r requirements/site.txt",
+        f"{ROOT} -m pip install --no-deps --no-build-isolation .",
+    ]
+    assert output.read_text(encoding="utf-8") == "version=9.8.7\n"
