@@ -72,6 +72,11 @@ def test_upgrading_moves_only_the_workflow_pins(release: Path, team: Path, run_c
     assert f"{ACTION}{new}" in pr_check
     assert old not in pr_check
     assert "wrote .github/workflows/pr-check.yml" in result.out
+    from handoffs import __version__
+
+    assert f"What v{__version__} changes (CHANGELOG.md)" in result.out
+    assert f"## {__version__} — " in result.out
+    assert "### Upgrading" in result.out
     assert (team / "schema/teams.yaml").read_text(encoding="utf-8") == "sales: ['@ours']\n"
     again = adopt(run_cli, release, team, "--upgrade")
     assert "wrote" not in again.out  # already on this release

@@ -128,3 +128,14 @@ def _step_end(lines: list[str], start: int, indent: str) -> int:
     while end > start + 1 and not lines[end - 1].strip():  # trailing blank lines belong to the gap
         end -= 1
     return end
+
+
+def release_notes(changelog: str | None, version: str) -> str | None:
+    """The CHANGELOG.md entry of ``version`` (its heading to the next release's), if there is one."""
+    if not changelog:
+        return None
+    start = re.search(rf"^## {re.escape(version)}\b.*$", changelog, flags=re.MULTILINE)
+    if start is None:
+        return None
+    end = re.compile(r"^## ", re.MULTILINE).search(changelog, start.end())
+    return changelog[start.start() : end.start() if end else len(changelog)].strip()

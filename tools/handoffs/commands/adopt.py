@@ -111,6 +111,12 @@ def adopt(options: AdoptOptions) -> int:
                 keep.write_text("", encoding="utf-8")
                 written.append(f"{folder}/.gitkeep")
     _report(release.action, written, kept, options.upgrade)
+    if options.upgrade:
+        from handoffs.adoption import release_notes
+
+        notes = release_notes(file_at(options.release, commit, "CHANGELOG.md"), release.version)
+        print(f"\nWhat v{release.version} changes (CHANGELOG.md); read its Upgrading part before merging:\n")
+        print(notes or f"(no CHANGELOG.md entry for {release.version} in the release)")
     return 0
 
 
