@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from handoffs.document import yamlsafe
 from handoffs.document.body import Body, parse_body
 from handoffs.document.explain import explain_validation_errors
+from handoffs.document.fields import Fields, fields_of, read_fields
 from handoffs.document.frontmatter_split import Split, SplitProblem, split
 from handoffs.document.source import SourceProblem, SourceText, for_matching, read_source, source_from_bytes
 from handoffs.matching import Pattern
@@ -64,6 +65,11 @@ class Handoff:
     def under_handoffs(self) -> PurePosixPath | None:
         """The path below the handoffs folder, or ``None`` if the file is not inside it."""
         return below_handoffs_dir(self.relative_path, self.handoffs_dir)
+
+    @cached_property
+    def fields(self) -> Fields:
+        """The fields the cross-field rules read, each valid on its own (see ``document.fields``)."""
+        return fields_of(self.front) if self.front is not None else read_fields(self.raw_front)
 
     @cached_property  # asked by the location rule and again for the result
     def handoff_id(self) -> str | None:

@@ -23,7 +23,7 @@ _DIGIT = re.compile(r"\d")
 
 def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[OpenItem]:
     config = ctx.config
-    required = config.required_sections(doc.front.type if doc.front else "")
+    required = config.required_sections(doc.fields.type or "")
     _check_duplicates(doc, sink)
     candidates = _placeholder_candidates(doc, ctx)
     for name in required:

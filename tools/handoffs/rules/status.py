@@ -14,8 +14,8 @@ from handoffs.verdicts import ACTIVE_STATUSES, approved, status_earned
 
 
 def check_status(doc: Handoff, ctx: RuleContext, sink: FindingSink, open_items: list[OpenItem]) -> None:
-    front = doc.front
-    if front is None or front.status not in ACTIVE_STATUSES:
+    status = doc.fields.status  # checked whatever else in the front matter is wrong
+    if status not in ACTIVE_STATUSES:
         return
     line = doc.line_of("status")
     tree = ctx.base_tree()
@@ -27,12 +27,12 @@ def check_status(doc: Handoff, ctx: RuleContext, sink: FindingSink, open_items: 
         sink.add(
             "HO407",
             line,
-            f"status `{front.status}` cannot be verified: {tree.problem}; approval means merged into {tree.ref}",
+            f"status `{status}` cannot be verified: {tree.problem}; approval means merged into {tree.ref}",
         )
     if earned.blockers:
         sink.add(
             "HO406",
             line,
-            f"status `{front.status}` is not allowed yet: {'; '.join(earned.blockers)}. Keep `proposed` until the "
+            f"status `{status}` is not allowed yet: {'; '.join(earned.blockers)}. Keep `proposed` until the "
             "handoff is merged, complete and has no open items",
         )
