@@ -121,3 +121,34 @@ def test_a_workflow_that_installs_the_tool_another_way_is_refused_not_shipped_br
     workflow = "jobs:\n  a:\n    steps:\n      - name: Install\n        run: pip install -e .\n"
     with pytest.raises(HandoffError, match=r"x.yml: cannot adapt it .*pip install"):
         thin_workflow("x.yml", workflow, Release("example-org/handoffs", "a" * 40, "0.2.0"))
+
+
+def test_a_self_installing_job_gets_the_pinned_action_wherever_its_steps_sit() -> None:
+    from handoffs.adoption import Release, thin_workflow
+
+    workflow = (
+        "jobs:\n  a:\n    steps:\n"
+        "      - name: Install the tool\n"
+        "        run: |\n"
+        "          python -m pip install --require-hashes --no-deps -r requirements/site.txt\n"
+        "          python -m pip install --no-deps --no-build-isolation .\n"
+        "\n"
+        "      - name: Check out\n"
+        "        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n"
+        "\n"
+        "      - name: Python\n"
+        "        uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n"
+        "\n"
+        "      - run: handoff approvals\n"
+    )
+    release = Release("example-org/handoffs", "b" * 40, "0.2.0")
+    assert thin_workflow("x.yml", workflow, release) == (
+        "jobs:\n  a:\n    steps:\n"
+        "      - name: Set up the handoff CLI\n"
+        f"        uses: example-org/handoffs/.github/actions/setup-handoff@{'b' * 40} # v0.2.0\n"
+        "\n"
+        "      - name: Check out\n"
+        "        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n"
+        "\n"
+        "      - run: handoff approvals\n"
+    )

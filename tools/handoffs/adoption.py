@@ -88,27 +88,30 @@ def thin_workflow(name: str, text: str, release: Release) -> str:
 
 
 def _replace_self_install(text: str, release: Release) -> str:
-    """A "Set up Python" step followed by a step that pip-installs the checkout → the pinned action."""
+    """Steps that set Python up or pip-install the checkout (from the lock) → the pinned action.
+
+    A workflow that installs the tool itself (rather than through the local action)
+    has a ``actions/setup-python`` step and a step running ``pip install
+    --require-hashes``: the first is dropped (the action sets Python up), the second
+    becomes the pinned action, wherever they sit in the job.
+    """
     lines = text.splitlines(keepends=True)
     out: list[str] = []
     i = 0
     while i < len(lines):
-        start = re.match(r"^(?P<indent>[ \t]+)- name: Set up Python\s*$", lines[i])
-        if start:
-            indent = start["indent"]
-            first_end = _step_end(lines, i, indent)
-            second = first_end
-            while second < len(lines) and not lines[second].strip():
-                second += 1
-            second_end = _step_end(lines, second, indent) if second < len(lines) else second
-            first, after = "".join(lines[i:first_end]), "".join(lines[second:second_end])
-            if "actions/setup-python@" in first and "pip install" in after:
-                out += [f"{indent}- name: Set up the handoff CLI\n", f"{indent}  uses: {release.action}\n"]
-                if second_end < len(lines):
-                    out.append("\n")
-                i = second_end
+        item = re.match(r"^(?P<indent>[ \t]+)- ", lines[i])
+        if item:
+            end = _step_end(lines, i, item["indent"])
+            block = "".join(lines[i:end])
+            if "uses: actions/setup-python@" in block:
+                i = end
                 while i < len(lines) and not lines[i].strip():
                     i += 1
+                continue
+            if "pip install --require-hashes" in block:
+                indent = item["indent"]
+                out += [f"{indent}- name: Set up the handoff CLI\n", f"{indent}  uses: {release.action}\n"]
+                i = end
                 continue
         out.append(lines[i])
         i += 1
