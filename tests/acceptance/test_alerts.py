@@ -162,3 +162,60 @@ def test_one_tracking_issue_is_opened_then_updated(
     assert len(comments) == 1
     assert "Handoff alerts for 2026-11-23: 2" in comments[0].body
     assert "soon-co" not in comments[0].body
+
+
+SLACK_USERS = '# GitHub handle -> Slack member id\n"@dana-sales": U024BE7LH\n"@raj-impl": W012A3CDE\n'
+
+
+def test_slack_payload_mentions_owners_by_their_slack_id_and_escapes_handoff_text(
+    world: Path, run_cli: Callable[..., CliResult], hook: tuple[str, _Hook], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (world / "schema" / "slack-users.yaml").write_text(SLACK_USERS, encoding="utf-8")
+    sneaky = "- Ping <!channel> & <https://evil.example|the contract> (open: @dana-sales by 2026-11-20)\n"
+    write_handoff(
+        world,
+        "one-co/2026-11-23-implementation",
+        handoff_text(body=BODY.replace("## Open risks\n\n", "## Open risks\n\n" + sneaky)),
+    )
+    url, state = hook
+    monkeypatch.setenv("HANDOFF_ALERTS_WEBHOOK", url)
+    assert run_cli("alerts", "--post", "--payload", "slack").exit_code == 0
+    text = state.bodies[0]["text"]
+    assert "(<@U024BE7LH>, 2026-11-20)" in text  # @dana-sales, mapped in schema/slack-users.yaml
+    assert "<@W012A3CDE>" in text  # @raj-impl owns the late first milestone
+    assert "@dana-sales" not in text
+    assert "Ping &lt;!channel&gt; &amp; &lt;https://evil.example|the contract&gt;" in text
+    assert "<!channel>" not in text
+    # Unmapped owners stay handles; the generic payload keeps handles for scripts.
+    assert run_cli("alerts", "--post").exit_code == 0
+    assert {a["owner"] for a in state.bodies[1]["alerts"]} >= {"@dana-sales"}
+
+
+def test_the_tracking_comment_stays_within_githubs_limit(
+    world: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gh_repo = github_double.state.add_repo("acme/handoffs")
+    for name, value in github_double.environ("acme/handoffs").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HANDOFF_GITHUB_BACKOFF", "0")
+    words = "the customer asked again about the data migration plan " * 60
+    long_items = "".join(f"- Item {n}: {words}(open: @dana-sales by 2026-11-20)\n" for n in range(30))
+    write_handoff(
+        world,
+        "one-co/2026-11-23-implementation",
+        handoff_text(body=BODY.replace("## Open risks\n\n", "## Open risks\n\n" + long_items)),
+    )
+    total = len(json.loads(run_cli("alerts", "--format", "json", "--days", "5").out))
+    assert total == 32  # 30 long open items and two others
+    result = run_cli("alerts", "--issue", "--days", "5")
+    assert result.exit_code == 0, result.err
+    issue = next(i for i in gh_repo.issues.values() if i.pull is None)
+    body = gh_repo.comments_on(issue.number)[0].body
+    assert len(body) <= 65_536
+    shown = body.count("\n- ")
+    assert 0 < shown < total
+    assert body.endswith(
+        f"… and {total - shown} more alert(s) not shown: GitHub keeps at most 65,536 characters in a comment. "
+        "Run `handoff alerts` for the full list.\n"
+    )
+    assert body.splitlines()[shown + 1].startswith("- ")  # whole lines only: the last shown one is complete

@@ -774,12 +774,25 @@ def list_comments(req: Request) -> Reply:
     return paginate(req, comments, lambda c: views.comment_view(repo, c))
 
 
+COMMENT_LIMIT = 65_536  # characters; GitHub refuses a longer comment body
+
+
+def _comment_body(req: Request) -> str:
+    body = str(req.field("body"))
+    if len(body) > COMMENT_LIMIT:
+        raise HTTPError(
+            422, "Validation Failed", [{"resource": "IssueComment", "field": "body", "code": "custom",
+                                        "message": f"body is too long (maximum is {COMMENT_LIMIT} characters)"}]
+        )  # fmt: skip
+    return body
+
+
 @route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments")
 def create_comment(req: Request) -> Reply:
     """Comment as the authenticated account."""
     repo = req.repo
     issue = _issue(req)
-    comment = repo.add_comment(issue.number, str(req.field("body")), user=req.viewer)
+    comment = repo.add_comment(issue.number, _comment_body(req), user=req.viewer)
     reply = Reply(201, views.comment_view(repo, comment))
     reply.headers["Location"] = f"{views.repo_api(repo)}/issues/comments/{comment.id}"
     return reply
@@ -795,7 +808,7 @@ def get_comment(req: Request) -> Reply:
 def update_comment(req: Request) -> Reply:
     """Replace a comment's body (the "one comment kept up to date")."""
     comment = _comment(req)
-    comment.body = str(req.field("body"))
+    comment.body = _comment_body(req)
     comment.updated_at = req.state.tick()
     return Reply(200, views.comment_view(req.repo, comment))
 

@@ -230,3 +230,33 @@ def test_find_root_walks_up_and_explains_when_there_is_none(root: Path, tmp_path
     outside.mkdir()
     with pytest.raises(ConfigError, match=r"no schema/types\.yaml found"):
         find_root(outside)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('"@dana-sales": U024BE7LH\ndana: U024BE7LX\n', 2, "`dana` is not a GitHub handle like @dana-sales"),
+        (
+            '"@dana-sales": U024BE7LH\n"@dana-sale": U024BE7LX\n',
+            2,
+            "`@dana-sale` (did you mean `@dana-sales`?) is not a member of any team in schema/teams.yaml",
+        ),
+        ('"@raj-impl": raj\n', 1, "@raj-impl: `raj` is not a Slack member id like U024BE7LH"),
+        ('"@raj-impl": U1\n"@raj-impl": U024BE7LH\n', 2, "`@raj-impl` appears twice"),
+    ],
+)
+def test_the_slack_map_is_checked_with_file_and_line(root: Path, text: str, line: int, message: str) -> None:
+    path = root / "schema" / "slack-users.yaml"
+    path.write_text(text, encoding="utf-8")
+    error = _error(root)
+    assert error.path == path
+    assert error.line == line
+    assert message in error.message
+
+
+def test_the_slack_map_is_optional_and_case_blind(root: Path) -> None:
+    assert load_config(root).slack_ids == {}
+    (root / "schema" / "slack-users.yaml").write_text('"@Dana-Sales": U024BE7LH\n', encoding="utf-8")
+    config = load_config(root)
+    assert config.slack_id("@dana-sales") == "U024BE7LH"
+    assert config.slack_id("@raj-impl") is None

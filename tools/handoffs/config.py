@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -34,6 +34,9 @@ TEAMS_FILE = "teams.yaml"
 TERMS_FILE = "custom-terms.yaml"
 VAGUE_FILE = "vague-language.yaml"
 RULES_FILE = "rules.yaml"
+SLACK_FILE = "slack-users.yaml"  # optional: GitHub handle -> Slack member id, for alerts
+# Slack member ids: U… for people, W… on Enterprise Grid (profile → ⋯ → Copy member ID).
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 DEFAULT_HANDOFFS_DIR = "handoffs"
 
 _HANDLE = re.compile(HANDLE_PATTERN)
@@ -250,6 +253,11 @@ class Config:
     terms: TermsFile
     vague: VagueFile
     rules: RulesFile
+    slack_ids: Mapping[str, str] = field(default_factory=dict)  # casefolded @handle -> Slack member id
+
+    def slack_id(self, handle: str) -> str | None:
+        """The Slack member id of ``@handle`` from schema/slack-users.yaml, if it names one."""
+        return self.slack_ids.get(handle.casefold())
 
     def required_sections(self, handoff_type: str) -> list[str]:
         spec = self.types.types.get(handoff_type)
@@ -398,7 +406,8 @@ def load_config(root: Path) -> Config:
     terms = _load_model(schema / TERMS_FILE, TermsFile)
     vague = _load_model(schema / VAGUE_FILE, VagueFile)
     rules = _load_model(schema / RULES_FILE, RulesFile)
-    config = Config(root=root, types=types, teams=teams, terms=terms, vague=vague, rules=rules)
+    slack_ids = _load_slack_ids(schema / SLACK_FILE, teams)
+    config = Config(root=root, types=types, teams=teams, terms=terms, vague=vague, rules=rules, slack_ids=slack_ids)
     _cross_check(config, schema)
     return config
 
@@ -438,6 +447,37 @@ def _load_teams(path: Path) -> dict[str, TeamSpec]:
         except ValidationError as exc:
             raise _config_error(path, doc, exc, TeamSpec, prefix=(name,)) from None
     return teams
+
+
+def _load_slack_ids(path: Path, teams: Mapping[str, TeamSpec]) -> dict[str, str]:
+    """``schema/slack-users.yaml``: who to mention in Slack alerts.  Optional: absent, nobody is mentioned.
+
+    Each key must be a member of a team (a typo would silently never mention anyone) and
+    each value a Slack member id.
+    """
+    if not path.is_file():
+        return {}
+    doc = _read_yaml(path)
+    members = {m.casefold(): m for spec in teams.values() for m in spec.members}
+    ids: dict[str, str] = {}
+    for handle, member_id in doc.data.items():
+        line = doc.line_of((handle,))
+        if not isinstance(handle, str) or not _HANDLE.match(handle):
+            raise ConfigError(f"`{handle}` is not a GitHub handle like @dana-sales", path=path, line=line)
+        if handle.casefold() not in members:
+            hint = did_you_mean(handle, sorted(members.values()))
+            raise ConfigError(
+                f"{hint.strip()} is not a member of any team in {SCHEMA_DIR}/{TEAMS_FILE}", path=path, line=line
+            )
+        if not isinstance(member_id, str) or not _SLACK_ID.match(member_id):
+            raise ConfigError(
+                f"{handle}: `{member_id}` is not a Slack member id like U024BE7LH "
+                "(in Slack: the person's profile, ⋯, Copy member ID)",
+                path=path,
+                line=line,
+            )
+        ids[handle.casefold()] = member_id
+    return ids
 
 
 def _config_error(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.github.com"
+COMMENT_LIMIT = 65_536  # characters: GitHub refuses a longer issue or pull-request comment
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 429})
 
 

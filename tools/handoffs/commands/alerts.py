@@ -85,7 +85,7 @@ def execute(options: AlertsOptions) -> int:
         print("\n".join(a.line_text() for a in alerts) if alerts else "no alerts")
     if options.post:
         if alerts:
-            status = found.post_webhook(webhook, found.payload(alerts, options.today, options.payload))
+            status = found.post_webhook(webhook, found.payload(alerts, options.today, options.payload, config))
             print(f"posted {len(alerts)} alert(s) to the webhook (HTTP {status})", file=sys.stderr)
         else:
             print("nothing to post", file=sys.stderr)

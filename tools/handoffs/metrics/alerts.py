@@ -8,7 +8,7 @@ import json
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from handoffs.attention import Alert, needs_attention
 from handoffs.config import Config
 from handoffs.engine import Job, discover
 from handoffs.errors import HandoffError
+from handoffs.github import COMMENT_LIMIT
 
 TRACKING_LABEL = "handoff-alerts"
 TRACKING_TITLE = "Handoff alerts"
@@ -45,19 +46,73 @@ def find_alerts(root: Path, config: Config, today: dt.date, within_days: int, ba
     return needs_attention(entries, today, within_days)
 
 
+
+
 def summary(alerts: Iterable[Alert], today: dt.date) -> str:
-    listed = list(alerts)
-    if not listed:
-        return f"Handoff alerts for {today}: none."
-    lines = [f"Handoff alerts for {today}: {len(listed)}"]
-    lines += [f"- {a.handoff}: {a.message}{a.who()}" for a in listed]
-    return "\n".join(lines)
+    return "\n".join(_summary_lines(list(alerts), today, lambda a: f"- {a.handoff}: {a.message}{a.who()}"))
 
 
-def payload(alerts: list[Alert], today: dt.date, style: str) -> dict[str, Any]:
+def _summary_lines(alerts: list[Alert], today: dt.date, line: Callable[[Alert], str]) -> list[str]:
+    if not alerts:
+        return [f"Handoff alerts for {today}: none."]
+    return [f"Handoff alerts for {today}: {len(alerts)}", *(line(a) for a in alerts)]
+
+
+def slack_text(alerts: list[Alert], today: dt.date, config: Config) -> str:
+    """The summary in Slack's markup: owners mentioned by their Slack id (schema/slack-users.yaml).
+
+    Handoff text is escaped, so a message can never turn into a mention of its own
+    (``<!channel>``) or a disguised link: only the mentions made here are markup.
+    """
+
+    def line(alert: Alert) -> str:
+        member = config.slack_id(alert.owner) if alert.owner else None
+        owner = f"<@{member}>" if member else _slack_escape(alert.owner)
+        known = ", ".join(part for part in (owner, _slack_escape(alert.date)) if part)
+        who = f" ({known})" if known else ""
+        return f"- {_slack_escape(alert.handoff)}: {_slack_escape(alert.message)}{who}"
+
+    return "\n".join(_summary_lines(alerts, today, line))
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's three control characters, as its message formatting asks them to be written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def tracking_comment(alerts: list[Alert], today: dt.date, limit: int = COMMENT_LIMIT) -> str:
+    """The tracking issue's comment, within GitHub's size limit.
+
+    Whole alert lines are kept until the next one would not fit; the comment then says
+    how many were left out and where to see them all, rather than being refused.
+    """
+    lines = [MARKER, *summary(alerts, today).split("\n")]
+    text = "\n".join(lines) + "\n"
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        note = _left_out_note(len(lines) - index)
+        if size + len(line) + 1 + len(note) > limit:
+            return "\n".join(kept) + "\n" + note
+        kept.append(line)
+        size += len(line) + 1
+    return text  # pragma: no cover - the whole text was found too long above
+
+
+def _left_out_note(count: int) -> str:
+    return (
+        f"\n… and {count} more alert(s) not shown: GitHub keeps at most {COMMENT_LIMIT:,} characters "
+        "in a comment. Run `handoff alerts` for the full list.\n"
+    )
+
+
+def payload(alerts: list[Alert], today: dt.date, style: str, config: Config | None = None) -> dict[str, Any]:
     text = summary(alerts, today)
     if style == "slack":
-        return {"text": text}  # Slack (and compatible) incoming webhooks read `text`
+        # Slack (and compatible) incoming webhooks read `text`.
+        return {"text": slack_text(alerts, today, config) if config is not None else _slack_escape(text)}
     return {
         "source": "handoff alerts",
         "date": today.isoformat(),
@@ -90,7 +145,7 @@ def update_tracking_issue(alerts: list[Alert], today: dt.date) -> str:
     from handoffs import github
 
     repo = github.connect(github.settings_from_env())
-    text = f"{MARKER}\n{summary(alerts, today)}\n"
+    text = tracking_comment(alerts, today)
     issue = next((i for i in repo.issues_labelled(TRACKING_LABEL) if i.title == TRACKING_TITLE), None)
     if issue is None:
         issue = repo.create_issue(
