@@ -46,8 +46,6 @@ def find_alerts(root: Path, config: Config, today: dt.date, within_days: int, ba
     return needs_attention(entries, today, within_days)
 
 
-
-
 def summary(alerts: Iterable[Alert], today: dt.date) -> str:
     return "\n".join(_summary_lines(list(alerts), today, lambda a: f"- {a.handoff}: {a.message}{a.who()}"))
 
