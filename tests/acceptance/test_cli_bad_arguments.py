@@ -74,7 +74,10 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 
 @pytest.fixture
 def offline(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY", "HANDOFF_ALERTS_WEBHOOK"):
+    secrets = ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY", "HANDOFF_ALERTS_WEBHOOK")
+    crm = ("SALESFORCE_ACCESS_TOKEN", "SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET", "SALESFORCE_INSTANCE_URL",
+           "SALESFORCE_LOGIN_URL", "HUBSPOT_ACCESS_TOKEN", "HUBSPOT_API_URL")  # fmt: skip
+    for name in (*secrets, *crm):  # no credentials: nothing can reach GitHub or a CRM
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # a closed port: nothing leaves this machine
     monkeypatch.setenv("GITHUB_REPOSITORY", "example-org/handoffs")
@@ -126,6 +129,7 @@ WRONG = {
     "pages-guard": ([], "no GitHub token"),
     "adopt": (["--release", "missing", "--source", "example-org/handoffs"], "missing"),
     "merge": (["--pr", "1"], "no GitHub token"),
+    "crm": (["sync", "--dry-run"], "no Salesforce credentials"),
 }
 
 
