@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from handoffs import engine
-from handoffs.rules.catalog import RULES
+from handoffs.catalog import RULES
 from tests.factories import BODY, handoff_text, write_handoff
 
 GOOD = "northwind-health/2026-11-23-implementation"

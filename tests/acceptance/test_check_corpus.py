@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from handoffs.rules.catalog import RULES
+from handoffs.catalog import RULES
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 NEGATIVE = CORPUS / "negative"

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from handoffs.commands.new import NewOptions, create_handoff, prompt_missing, slugify
+from handoffs.commands.new import prompt_missing
 from handoffs.config import load_config
 from handoffs.document.handoff import load_handoff
 from handoffs.document.yamlsafe import load
 from handoffs.errors import UsageError
-from handoffs.findings import Severity
-from handoffs.rules.sink import FindingSink
+from handoffs.findings import FindingSink, Severity
+from handoffs.scaffold import NewOptions, create_handoff, slugify
 
 Run = Callable[..., Any]
 FULL = (

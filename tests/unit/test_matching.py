@@ -14,9 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handoffs.document.handoff import parse_handoff
-from handoffs.findings import Severity
+from handoffs.findings import FindingSink, Severity
 from handoffs.matching import any_of, compile_pattern
-from handoffs.rules.sink import FindingSink
 
 SETTINGS = settings(deadline=None, database=None, max_examples=300)
 

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from handoffs.document.handoff import load_handoff
-from handoffs.findings import FileResult, Finding, Severity
+from handoffs.findings import FileResult, Finding, FindingSink, Severity
 from handoffs.metrics.analysis import Repeat, unique_repeats
 from handoffs.metrics.compute import business_days, rate
 from handoffs.metrics.events import append_events, event_from_result, read_events
 from handoffs.metrics.facts import facts_of_handoff, read_facts
 from handoffs.metrics.reviews import classify_return, parse_repeat_issue
-from handoffs.rules.sink import FindingSink
 from tests.factories import BODY, FRONT_MATTER, handoff_text
 
 NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from handoffs.config import load_config
 from handoffs.document.handoff import load_handoff, parse_handoff
-from handoffs.findings import Severity
-from handoffs.rules.sink import FindingSink
+from handoffs.findings import FindingSink, Severity
 from tests.factories import BODY, FRONT_MATTER, PROJECT, handoff_text
 
 HANDOFF_ID = "northwind-health/2026-11-23-implementation"

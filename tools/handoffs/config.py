@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handoffs._modelkeys import allowed_keys
+from handoffs.catalog import BY_CODE
 from handoffs.document import yamlsafe
 from handoffs.errors import ConfigError
 from handoffs.findings import Severity
 from handoffs.matching import Pattern, any_of, compile_pattern, phrases
 from handoffs.model import HANDLE_PATTERN
-from handoffs.rules.catalog import BY_CODE
 
 if TYPE_CHECKING:
     from handoffs.custom_terms import TermDetector

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import Handoff, load_handoff, parse_handoff
 from handoffs.errors import UsageError
-from handoffs.findings import CheckResult, FileResult, OpenItem, Severity, TermHit
+from handoffs.findings import CheckResult, FileResult, FindingSink, OpenItem, Severity, TermHit
 from handoffs.rules.context import RuleContext
 from handoffs.rules.location import check_location
 from handoffs.rules.people import check_people_and_dates
 from handoffs.rules.safety import check_safety
 from handoffs.rules.sections import check_sections
-from handoffs.rules.sink import FindingSink
 from handoffs.rules.status import check_status
 from handoffs.rules.terms import check_custom_terms
 

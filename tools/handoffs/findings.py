@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -127,3 +127,32 @@ class CheckResult:
 
 def sorted_findings(findings: Iterable[Finding]) -> Sequence[Finding]:
     return sorted(findings, key=lambda f: f.sort_key)
+
+
+class FindingSink:
+    """Collects one file's findings; a rule switched off in ``schema/`` is dropped here."""
+
+    def __init__(self, path: str, severity_of: Callable[[str], Severity | None]) -> None:
+        self.path = path
+        self._severity_of = severity_of
+        self.findings: list[Finding] = []
+
+    def add(
+        self,
+        code: str,
+        line: int,
+        message: str,
+        *,
+        column: int = 1,
+        section: str | None = None,
+        category: str | None = None,
+        reviewers: tuple[str, ...] = (),
+    ) -> None:
+        severity = self._severity_of(code)
+        if severity is None:
+            return
+        self.findings.append(Finding(self.path, line, code, severity, message, column, section, category, reviewers))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)

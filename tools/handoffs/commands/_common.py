@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
 
+from handoffs.clock import today
 from handoffs.config import find_root, root_above
 from handoffs.errors import UsageError
+
+# `today` is defined in handoffs.clock, below the commands (metrics and the site use it too).
+__all__ = ["Subparsers", "add_root_argument", "is_handle", "iso_date", "resolve_root", "today"]
 
 # argparse has no public name for the object add_subparsers() returns; the alias is
 # a string because the class is not subscriptable at run time.
@@ -55,16 +58,3 @@ def resolve_root(root: Path | None, paths: Sequence[Path] = ()) -> Path:
         if found is not None:
             return found
     return find_root(Path.cwd())
-
-
-def today(override: dt.date | None) -> dt.date:
-    """Today, or ``--today`` / ``HANDOFF_TODAY`` so results are reproducible."""
-    if override is not None:
-        return override
-    env = os.environ.get("HANDOFF_TODAY")
-    if env:
-        try:
-            return dt.date.fromisoformat(env)
-        except ValueError:
-            raise UsageError(f"HANDOFF_TODAY={env} is not a date like 2026-12-01") from None
-    return dt.date.today()

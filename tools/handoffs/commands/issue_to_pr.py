@@ -21,8 +21,8 @@ from handoffs.errors import GitHubError, HandoffError, UsageError
 from handoffs.model import CRM_SYSTEMS, STAGES
 
 if TYPE_CHECKING:
-    from handoffs.commands.new import NewOptions
     from handoffs.github import GitHubRepo
+    from handoffs.scaffold import NewOptions
 
 MARKER = "<!-- handoff-issue-to-pr -->"
 
@@ -93,9 +93,9 @@ def _opened(created_at: object) -> dt.date:
 
 
 def convert(options: IssueToPrOptions, config: Config, gh: GitHubRepo) -> int:
-    from handoffs.commands.new import NewOptions, front_matter, slugify
     from handoffs.commands.open_pr import OpenPrOptions, open_pull_request
     from handoffs.pr.issue_form import read_form, render_body
+    from handoffs.scaffold import NewOptions, front_matter, slugify
 
     answers = read_form(options.body)
     new = NewOptions(**answers.front)  # type: ignore[arg-type]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from handoffs.catalog import RULES
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root
 from handoffs.config import load_config
-from handoffs.rules.catalog import RULES
 
 
 def register(subparsers: Subparsers) -> None:

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handoffs.commands.new import slugify
 from handoffs.config import Config
 from handoffs.crm.existing import Existing, approved_at, git, mapping_at, scan
 from handoffs.crm.mapping import CrmMapping, Trigger
 from handoffs.crm.records import CrmSource, DealRecord, Details, iso_utc
 from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import HandoffError, UsageError
+from handoffs.scaffold import slugify
 
 DEFAULT_LOOKBACK_DAYS = 30
 

@@ -24,9 +24,9 @@ from handoffs.document.explain import explain_validation_errors
 from handoffs.document.fields import Fields, fields_of, read_fields
 from handoffs.document.frontmatter_split import Split, SplitProblem, split
 from handoffs.document.source import SourceProblem, SourceText, for_matching, read_source, source_from_bytes
+from handoffs.findings import FindingSink
 from handoffs.matching import Pattern
 from handoffs.model import FrontMatter
-from handoffs.rules.sink import FindingSink
 
 HANDOFFS_DIR = "handoffs"  # the default; schema/rules.yaml `handoffs_dir` may move it (monorepos)
 ID_PATTERN = re.compile(

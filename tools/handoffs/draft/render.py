@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handoffs.commands.new import NewOptions, create_handoff
 from handoffs.config import Config
 from handoffs.draft.backends import Rejected
 from handoffs.draft.crm import CrmDeal
@@ -28,6 +27,7 @@ from handoffs.draft.extract import (
     Candidate,
 )
 from handoffs.reporters.markdown import cell
+from handoffs.scaffold import NewOptions, create_handoff
 
 EVIDENCE = "Evidence"
 # Sections that a human must decide about even when evidence was found.

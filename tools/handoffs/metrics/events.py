@@ -225,7 +225,7 @@ def record_merge(
     The files are checked as they are on the merge commit (``commit``, default HEAD);
     calling it twice for the same merge writes nothing the second time.
     """
-    from handoffs.commands._common import today
+    from handoffs.clock import today
     from handoffs.config import load_config
     from handoffs.engine import Job, check_files
 

@@ -8,8 +8,7 @@ from pathlib import Path, PurePosixPath
 from handoffs.config import Category, Config
 from handoffs.document.handoff import Handoff, parse_handoff
 from handoffs.errors import HandoffError
-from handoffs.findings import Severity
-from handoffs.rules.sink import FindingSink
+from handoffs.findings import FindingSink, Severity
 from handoffs.rules.terms import find_term_hits
 from handoffs.verdicts import scope_changes as changed_scope
 from handoffs.verdicts import scope_of

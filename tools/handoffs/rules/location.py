@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from handoffs.document.handoff import ID_PATTERN, Handoff
+from handoffs.findings import FindingSink
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 
 
 def expected_path(handoffs_dir: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from handoffs.config import did_you_mean
 from handoffs.document.fields import Fields
 from handoffs.document.handoff import Handoff
+from handoffs.findings import FindingSink
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 
 
 def check_people_and_dates(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:

@@ -6,9 +6,9 @@ import re
 
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import is_html_markup
+from handoffs.findings import FindingSink
 from handoffs.matching import any_of
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 
 _SCRIPT_LINK = re.compile(r"(?:javascript|vbscript)\s*:|data\s*:\s*[a-z]+/[a-z0-9.+-]+", re.IGNORECASE)
 _EVENT_ATTRIBUTE = re.compile(r"\{[^{}\n]*\bon[a-z]+\s*=", re.IGNORECASE)

@@ -11,10 +11,9 @@ from handoffs.document.body import Item, Row, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import OpenTag, open_tags, placeholders_in_angles, source_of, strip_tags
 from handoffs.document.source import as_written, for_matching
-from handoffs.findings import OpenItem
+from handoffs.findings import FindingSink, OpenItem
 from handoffs.matching import Pattern, bounded
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 
 _SOURCE_SPAN = re.compile(r"\(\s*source\s*:[^)]*\)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -7,9 +7,8 @@ file and git alone can tell; ``handoff gate kickoff`` and the site apply the who
 from __future__ import annotations
 
 from handoffs.document.handoff import Handoff
-from handoffs.findings import OpenItem, Severity
+from handoffs.findings import FindingSink, OpenItem, Severity
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 from handoffs.verdicts import ACTIVE_STATUSES, approved, status_earned
 
 

@@ -15,9 +15,8 @@ from handoffs.config import Config
 from handoffs.document.body import Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.source import as_written
-from handoffs.findings import TermHit
+from handoffs.findings import FindingSink, TermHit
 from handoffs.rules.context import RuleContext
-from handoffs.rules.sink import FindingSink
 
 CUSTOM_TERMS = "Custom terms"  # the section whose `None.` a term contradicts (HO304)
 _SHOWN = 80  # characters of an unrecognised entry quoted in its flag

@@ -141,7 +141,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         return Path(config.config_file_path or Path.cwd()).resolve().parent
 
     def _collect(self, root: Path, handoff_config: Config) -> Site:
-        from handoffs.commands._common import today
+        from handoffs.clock import today
 
         base = self.config.base or handoff_config.rules.base_branch
         job = Job(root=root, base=base, today=today(None), strict=False)
