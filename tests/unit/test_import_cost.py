@@ -1,4 +1,4 @@
-"""`handoff check` stays light: PyGithub, GitPython and mkdocs are never imported on its path."""
+"""`handoff check` stays light: PyGithub, GitPython, mkdocs and rich are never imported on its path."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.factories import make_repo, write_handoff
 
-HEAVY = ("github", "git", "mkdocs", "material", "requests", "jinja2")
+HEAVY = ("github", "git", "mkdocs", "material", "requests", "jinja2", "rich")
 REPORT = f"import sys, json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))"
 
 

@@ -19,6 +19,7 @@ from handoffs.engine import Job, iter_handoffs
 from handoffs.errors import HandoffError
 from handoffs.findings import FileResult, Finding, Severity, TermHit
 from handoffs.git import base_tree, mainline_history
+from handoffs.progress import ProgressBar
 from handoffs.verdicts import (
     STATUS_NOT_READY_CODE,
     Approvers,
@@ -107,22 +108,24 @@ def assess(
     approvals = approvals_by_path(history or [])
     reviewers = {category.name: config.reviewers_for(category) for category in config.categories}
     entries = []
-    for handoff, result in iter_handoffs(files, job, config):
-        rel = handoff.relative_path.as_posix() if handoff and handoff.relative_path else None
-        verdict = approved(tree.paths, tree.ref, rel, tree.problem)
-        records = tuple(approvals.get(rel, ())) if rel and verdict.yes else ()
-        records, approvers = _approvers(records, fetch_reviews, review_cache)
-        entries.append(
-            Entry(
-                path=Path(result.path),
-                handoff=handoff,
-                result=result,
-                approval_verdict=verdict,
-                approvals=records,
-                approvers=approvers,
-                reviewers_by_category=reviewers,
+    with ProgressBar("Checking handoffs", len(files)) as bar:  # a large site build or alert run
+        for handoff, result in iter_handoffs(files, job, config):
+            rel = handoff.relative_path.as_posix() if handoff and handoff.relative_path else None
+            verdict = approved(tree.paths, tree.ref, rel, tree.problem)
+            records = tuple(approvals.get(rel, ())) if rel and verdict.yes else ()
+            records, approvers = _approvers(records, fetch_reviews, review_cache)
+            entries.append(
+                Entry(
+                    path=Path(result.path),
+                    handoff=handoff,
+                    result=result,
+                    approval_verdict=verdict,
+                    approvals=records,
+                    approvers=approvers,
+                    reviewers_by_category=reviewers,
+                )
             )
-        )
+            bar.advance()
     return entries
 
 

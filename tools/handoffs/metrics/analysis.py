@@ -29,6 +29,7 @@ from handoffs.metrics.events import is_complete
 from handoffs.metrics.facts import Facts, facts_of_handoff
 from handoffs.metrics.history import FileHistory, History, read_blobs
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
+from handoffs.progress import ProgressBar
 from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE, normalise
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
@@ -176,11 +177,16 @@ def _run(root: Path, works: list[_Work], config: Config, today: dt.date) -> _Lea
     # The same number of shares for every worker, so that none is left running the last one alone.
     shares = workers * -(-len(works) // (workers * _SHARE_SIZE))
     learned = _Learned({}, {})
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setting,)) as pool:
-        for part in pool.map(_analyse_share, (tuple(works[i::shares]) for i in range(shares))):
+    parts = [tuple(works[i::shares]) for i in range(shares)]
+    with (
+        ProgressBar("Checking handoff versions", versions) as bar,
+        ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(setting,)) as pool,
+    ):
+        for share, part in zip(parts, pool.map(_analyse_share, parts), strict=True):
             learned.verdicts.update(part.verdicts)
             for sha, facts in part.facts.items():
                 learned.facts.setdefault(sha, facts)
+            bar.advance(sum(len(w.checks) + len(w.reads) for w in share))
     return learned
 
 

@@ -29,6 +29,7 @@ from handoffs.config import Config, load_config
 from handoffs.engine import Job
 from handoffs.errors import HandoffError
 from handoffs.findings import Severity
+from handoffs.progress import ProgressBar
 from handoffs.site.collect import Site, collect
 from handoffs.site.dashboard import SRC_URI as DASHBOARD
 from handoffs.site.dashboard import dashboard_markdown, no_metrics_markdown
@@ -58,6 +59,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         self.links = Links(None, "main")
         self.builders: dict[str, Callable[[Linker], Builder]] = {}
         self.files: Files | None = None
+        self.rendering: ProgressBar | None = None  # a bar while a large site's pages are written
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
@@ -97,6 +99,9 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
         if uri in self.builders:
+            if self.rendering is None:
+                self.rendering = ProgressBar("Writing handoff pages", len(self.builders)).__enter__()
+            self.rendering.advance()
             built = self.builders[uri](self._linker(page, files))
             page.toc = TableOfContents(_anchors(built.toc))
             return clean_html(built.html())
@@ -114,6 +119,17 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
             return target.url_relative_to(page.file) if target is not None and target.is_documentation_page() else None
 
         return Linker(page.file.src_uri, url_of, self.links.blob)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_rendering()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_rendering()
+
+    def _stop_rendering(self) -> None:
+        if self.rendering is not None:
+            self.rendering.__exit__(None, None, None)
+            self.rendering = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
