@@ -127,8 +127,9 @@ def _pushed(origin: Path, branch: str, path: str) -> str:
     return git(origin, "show", f"refs/heads/{branch}:{path}")
 
 
-def _state(world: World) -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads((world.root / ".handoff" / "crm-sync-state.json").read_text())
+def _state(origin: Path) -> dict[str, dict[str, str]]:
+    """The watermark as the next run on a fresh runner sees it: on the remote's state ref."""
+    data: dict[str, dict[str, str]] = json.loads(git(origin, "show", "refs/handoff-state/crm-sync:crm-sync.json"))
     return data
 
 
@@ -171,7 +172,7 @@ def test_first_sync_opens_one_drafted_pr_per_closed_won_deal(
     # The checkout is back on main and clean; the watermark is the last deal handled.
     assert git(sf_world.root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
     assert git(sf_world.root, "status", "--porcelain", "--", "handoffs", "evidence").strip() == ""
-    assert _state(sf_world)["salesforce"]["watermark"] == "2026-11-22T10:00:00Z"
+    assert _state(origin)["salesforce"]["watermark"] == "2026-11-22T10:00:00Z"
 
 
 def test_second_sync_opens_nothing_new(
@@ -186,14 +187,14 @@ def test_second_sync_opens_nothing_new(
 
 
 def test_dispatch_names_one_deal_and_the_sync_rereads_it(
-    sf_world: World, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
+    sf_world: World, origin: Path, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
 ) -> None:
     result = run_cli("crm", "sync", "--deal", "006B00000002")
 
     assert result.exit_code == 0, result.err
     assert [p.title for p in sf_world.gh.pulls()] == ["Handoff: Pinecrest CU - Member Portal"]
     assert any("Id = '006B00000002'" in str(e.query) for e in salesforce_double.log)
-    assert not (sf_world.root / ".handoff" / "crm-sync-state.json").exists()  # a dispatch moves no watermark
+    assert "refs/handoff-state/crm-sync" not in git(origin, "show-ref")  # a dispatch moves no watermark
 
 
 def test_a_deal_edited_after_its_handoff_merged_raises_an_alert_and_opens_nothing(
@@ -288,7 +289,7 @@ def test_a_crm_down_mid_sync_leaves_nothing_half_made_and_the_next_run_resumes(
     assert [p.title for p in sf_world.gh.pulls()] == ["Handoff: Harbor Logistics - Dock Scheduling Platform"]
     assert "handoff/pinecrest-credit-union/2026-11-23-implementation" not in git(origin, "branch", "--list")
     assert git(sf_world.root, "status", "--porcelain", "--untracked-files=all", "--", "handoffs", "evidence") == ""
-    assert _state(sf_world)["salesforce"]["watermark"] == "2026-11-20T15:04:00Z"
+    assert _state(origin)["salesforce"]["watermark"] == "2026-11-20T15:04:00Z"
     retried = [e for e in salesforce_double.log if e.status == 503]
     assert len(retried) == 5  # HANDOFF_CRM_ATTEMPTS (default 5), then the error
 

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from handoffs.crm.records import CrmSource
     from handoffs.crm.sync import Outcome
 
-DEFAULT_STATE = Path(".handoff") / "crm-sync-state.json"
-
 
 def register(subparsers: Subparsers) -> None:
     from handoffs.draft import BACKENDS
@@ -47,7 +45,12 @@ def register(subparsers: Subparsers) -> None:
     )
     sync.add_argument("--deal", action="append", default=[], metavar="ID", help="only this deal (repeatable)")
     sync.add_argument("--since", type=_moment, metavar="DATE", help="read changes since then (default: the watermark)")
-    sync.add_argument("--state", type=Path, metavar="FILE", help=f"the watermark file (default: {DEFAULT_STATE})")
+    sync.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep the watermark in this file (default: the ref refs/handoff-state/crm-sync, pushed to --remote)",
+    )
     sync.add_argument("--dry-run", action="store_true", help="say what would be drafted; write and open nothing")
     sync.add_argument("--backend", choices=BACKENDS, default="builtin", help="extractor (default: builtin)")
     sync.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
@@ -94,13 +97,15 @@ def run_sync(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     config = load_config(root)
     mapping = load_mapping(config)
-    state = args.state or root / DEFAULT_STATE
+    from handoffs.crm.state import FileWatermark, RefWatermark
+
+    state = FileWatermark(args.state.resolve()) if args.state else RefWatermark(root, args.remote)
     options = SyncOptions(
         root=root,
         base=config.rules.base_branch,
         remote=args.remote,
         opened=today(None),
-        state=state if state.is_absolute() else Path.cwd() / state,
+        state=state,
         dry_run=args.dry_run,
         deal_ids=tuple(args.deal),
         since=args.since,

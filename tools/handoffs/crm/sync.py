@@ -8,7 +8,7 @@ Order of work for one deal, so a failure never leaves half a handoff behind:
    here stops the run before anything is written;
 3. write the evidence files and the draft, then commit, push and open the PR — if that
    fails, the files are removed again;
-4. only then advance the watermark (``--state``), so the next run resumes after the
+4. only then advance the watermark (:mod:`handoffs.crm.state`), so the next run resumes after the
    last deal that is done.  Re-reading a deal is harmless: step 1 skips it.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ from handoffs.config import Config
 from handoffs.crm.existing import Existing, approved_at, git, mapping_at, scan
 from handoffs.crm.mapping import CrmMapping, Trigger
 from handoffs.crm.records import CrmSource, DealRecord, Details, iso_utc
+from handoffs.crm.state import Watermark
 from handoffs.document.handoff import HANDOFFS_DIR
-from handoffs.errors import HandoffError, UsageError
+from handoffs.errors import HandoffError
 from handoffs.scaffold import slugify
 
 DEFAULT_LOOKBACK_DAYS = 30
@@ -64,34 +64,11 @@ class SyncOptions:
     base: str
     remote: str
     opened: dt.date
-    state: Path
+    state: Watermark
     dry_run: bool = False
     deal_ids: tuple[str, ...] = ()
     since: dt.datetime | None = None
     backend: str = "builtin"
-
-
-# --- the watermark --------------------------------------------------------------------
-
-
-def read_watermark(path: Path, system: str) -> dt.datetime | None:
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        stamp = data[system]["watermark"]
-        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise UsageError(f"{path}: not a sync state file this tool wrote; remove it to start from --since") from None
-
-
-def write_watermark(path: Path, system: str, moment: dt.datetime) -> None:
-    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    data[system] = {"watermark": iso_utc(moment)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)  # atomic: a crash never leaves half a state file
 
 
 # --- deciding -------------------------------------------------------------------------
@@ -168,7 +145,7 @@ def run_sync(
         if not done:
             watermark_ok = False  # a deal that needs a person: the next run looks at it again
         if watermark_ok and record.position is not None and record.position > resume:
-            write_watermark(options.state, mapping.system, record.position)
+            options.state.write(mapping.system, record.position)
             resume = record.position
     return outcome
 
@@ -182,7 +159,7 @@ def _records(options: SyncOptions, mapping: CrmMapping, source: CrmSource) -> tu
                 raise HandoffError(f"{mapping.system} has no deal {deal_id} (or the integration user cannot see it)")
             records.append(record)
         return records, dt.datetime.min.replace(tzinfo=dt.UTC)
-    since = options.since or read_watermark(options.state, mapping.system)
+    since = options.since or options.state.read(mapping.system)
     if since is None:
         since = dt.datetime.combine(options.opened - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS), dt.time(), tzinfo=dt.UTC)
     owners = [o for t in mapping.spec.triggers for o in (t.owner or [])]
