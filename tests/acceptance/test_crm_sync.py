@@ -515,3 +515,12 @@ def test_hubspot_write_back_patches_only_the_named_properties(
     assert deal_id == "7001"
     assert set(values) == {"handoff_status", "handoff_link"}
     assert values["handoff_status"] == "approved"
+
+
+def test_a_dispatch_payload_that_is_not_a_deal_id_is_refused(
+    sf_world: World, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli("crm", "sync", "--deal", "006' OR Name != '")
+    assert result.exit_code == 2
+    assert "not a CRM deal id" in result.err
+    assert salesforce_double.log == []

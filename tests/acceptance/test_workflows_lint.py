@@ -80,6 +80,8 @@ EXPECTED_HANDOFF_COMMANDS = {
     "alerts.yml": ["handoff alerts --issue --post --payload slack", "handoff alerts --issue"],
     "publish.yml": ["handoff pages-guard"],
     "merge.yml": ['handoff merge --pr "$PR_NUMBER" --method "$MERGE_METHOD"'],
+    "crm-sync.yml": ['handoff crm sync --deal "$DEAL_ID"', "handoff crm sync"],
+    "crm-write-back.yml": ["handoff crm write-back"],
 }
 # Commands that talk to the GitHub API get the token through `env:`.
 COMMANDS_NEEDING_TOKEN = {"pr-check", "approvals", "on-merge", "issue-to-pr", "alerts", "pages-guard", "merge"}
@@ -234,7 +236,16 @@ def test_zizmor_ignores_only_the_documented_findings() -> None:
         seen.add((finding["ident"], Path(path).name, primary["concrete"]["feature"]))
     # zizmor prefers GitHub's `$/` self-repository syntax for this repository's own
     # action, which actionlint 1.7.7 rejects; `./` is the same commit, checked out.
-    local_action_users = {"alerts.yml", "issue-to-pr.yml", "merge.yml", "on-merge.yml", "pr-check.yml", "publish.yml"}
+    local_action_users = {
+        "alerts.yml",
+        "crm-sync.yml",
+        "crm-write-back.yml",
+        "issue-to-pr.yml",
+        "merge.yml",
+        "on-merge.yml",
+        "pr-check.yml",
+        "publish.yml",
+    }
     assert seen == {
         ("dangerous-triggers", "joint-approval.yml", "pull_request_target"),
         ("dangerous-triggers", "joint-approval.yml", "workflow_run"),
@@ -360,6 +371,8 @@ def _write_scopes(path: Path) -> dict[str, set[str]]:
 def test_write_permissions_are_the_documented_ones() -> None:
     assert {path.name: _write_scopes(path) for path in _workflow_files()} == {
         "alerts.yml": {"alerts": {"issues"}},
+        "crm-sync.yml": {"sync": {"contents", "pull-requests"}},
+        "crm-write-back.yml": {"write-back": set()},
         "issue-to-pr.yml": {"issue-to-pr": {"contents", "pull-requests", "issues"}},
         "joint-approval-review.yml": {"relay": set()},
         "joint-approval.yml": {"decide": {"statuses"}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +112,10 @@ def run_sync(args: argparse.Namespace) -> int:
         since=args.since,
         backend=args.backend,
     )
+    for deal_id in args.deal:
+        # A dispatch payload is data from outside: an id, nothing else, before it reaches a query.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", deal_id):
+            raise UsageError(f"--deal {deal_id!r}: not a CRM deal id (letters, digits, - and _ only)")
     if args.deal and args.since:
         raise UsageError("--deal reads the named deals whatever their date; drop --since")
     source = _source(mapping)

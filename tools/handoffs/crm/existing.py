@@ -45,19 +45,35 @@ def git(root: Path, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
+def remote_git(root: Path, remote: str, *args: str) -> str:
+    """A git command that talks to ``remote``: in a workflow the checkout keeps no credentials,
+    so the token is handed to this one command, as ``handoff open-pr`` does for its push."""
+    import git as gitpython
+
+    from handoffs.commands.open_pr import _auth
+
+    repo = gitpython.Repo(root)
+    try:
+        return str(repo.git.execute([*_auth(repo, remote), *args]))
+    except gitpython.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
+        raise HandoffError(f"git {' '.join(args[:2])} {remote} failed: {detail}") from None
+
+
 def scan(root: Path, base: str, remote: str) -> list[Existing]:
     """Every handoff on ``base`` and on the ``handoff/*`` branches (remote and local)."""
     remotes = git(root, "remote").split()
     refs: list[tuple[str, bool]] = []
     if remote in remotes:
         # Fail closed: a remote we cannot read would hide handoffs already opened.
-        git(root, "fetch", "-q", "--prune", remote, f"+refs/heads/{base}:refs/remotes/{remote}/{base}")
-        git(
+        remote_git(
             root,
+            remote,
             "fetch",
             "-q",
             "--prune",
             remote,
+            f"+refs/heads/{base}:refs/remotes/{remote}/{base}",
             f"+refs/heads/{BRANCH_PREFIX}*:refs/remotes/{remote}/{BRANCH_PREFIX}*",
         )
         refs.append((f"refs/remotes/{remote}/{base}", True))

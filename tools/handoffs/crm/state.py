@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from handoffs.crm.existing import git
+from handoffs.crm.existing import git, remote_git
 from handoffs.crm.records import iso_utc
 from handoffs.errors import HandoffError, UsageError
 
@@ -73,8 +73,8 @@ class RefWatermark:
         if self._fetched or self.remote is None:
             return
         # Fail closed: a remote that cannot be read must not restart the sync from scratch.
-        if git(self.root, "ls-remote", self.remote, STATE_REF).strip():
-            git(self.root, "fetch", "-q", self.remote, f"+{STATE_REF}:{STATE_REF}")
+        if remote_git(self.root, self.remote, "ls-remote", self.remote, STATE_REF).strip():
+            remote_git(self.root, self.remote, "fetch", "-q", self.remote, f"+{STATE_REF}:{STATE_REF}")
         self._fetched = True
 
     def _current(self) -> str | None:
@@ -120,13 +120,4 @@ class RefWatermark:
             return None
 
     def _push(self, remote: str) -> None:
-        import git as gitpython
-
-        from handoffs.commands.open_pr import _auth
-
-        repo = gitpython.Repo(self.root)
-        try:
-            repo.git.execute([*_auth(repo, remote), "push", "-q", remote, f"{STATE_REF}:{STATE_REF}"])
-        except gitpython.GitCommandError as exc:
-            detail = (exc.stderr or str(exc)).strip()
-            raise HandoffError(f"could not push the sync watermark ({STATE_REF}): {detail}") from None
+        remote_git(self.root, remote, "push", "-q", remote, f"+{STATE_REF}:{STATE_REF}")
