@@ -16,6 +16,9 @@ B  beta-labs/2026-11-09-onboarding       deal closed Fri 2026-11-06
    two context_repeats entries that are the same incident (case and spacing differ)
 C  gamma-inc/2026-11-16-implementation   deal closed Fri 2026-11-13
    2026-11-16 08:00  first version on branch pr-c, never merged   kickoff 2026-11-30, due 2026-12-10
+
+A and C were drafted by `handoff crm sync` (crm.stage_changed_at): A's stage changed Fri 2026-10-30
+16:00 UTC, C's Wed 2026-11-11 08:00 UTC.  B was written by hand.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def front(
     receiving: tuple[str, str] = ("@raj-impl", "implementation"),
     handoff_type: str = "implementation",
     repeats: str = "",
+    stage_changed: str | None = None,
 ) -> str:
     owner, team = receiving
     text = (
@@ -62,6 +66,10 @@ def front(
         .replace('owner: "@raj-impl"\n  team: implementation', f'owner: "{owner}"\n  team: {team}')
         .replace('  owner: "@raj-impl"\n  due', f'  owner: "{owner}"\n  due')
     )
+    if stage_changed is not None:
+        crm_url = '  url: "https://example.my.salesforce.com/006Hs00001NWHEAL"\n'
+        text = text.replace(crm_url, f'{crm_url}  stage_changed_at: "{stage_changed}"\n')
+        assert stage_changed in text
     return text + repeats
 
 
@@ -95,7 +103,7 @@ def commit(root: Path, when: str, message: str) -> None:
 def build_history(root: Path) -> None:
     (root / "README.md").write_text("handoffs\n", encoding="utf-8")
     commit(root, "2026-10-01T09:00:00", "start")
-    a_front = front(kickoff="2026-11-10", due="2026-11-20", close="2026-10-30")
+    a_front = front(kickoff="2026-11-10", due="2026-11-20", close="2026-10-30", stage_changed="2026-10-30T16:00:00Z")
     a_repeat = '  - date: 2026-11-04\n    note: "Had to re-send the EHR contact list"\n    reported_by: "@raj-impl"\n'
     # A: branch, merge commit, then two changes on main.
     git_at(root, "2026-11-02T09:00:00", "checkout", "-q", "-b", "pr-a")
@@ -137,7 +145,8 @@ def build_history(root: Path) -> None:
     commit(root, "2026-11-13T10:00:00", "B: add an exclusion after approval")
     # C: open pull request only.
     git_at(root, "2026-11-16T08:00:00", "checkout", "-q", "-b", "pr-c")
-    put(root, C, handoff_text(front(kickoff="2026-11-30", due="2026-12-10", close="2026-11-13")))
+    c_front = front(kickoff="2026-11-30", due="2026-12-10", close="2026-11-13", stage_changed="2026-11-11T08:00:00Z")
+    put(root, C, handoff_text(c_front))
     commit(root, "2026-11-16T08:00:00", "C: handoff")
     git_at(root, "2026-11-16T08:00:00", "checkout", "-q", "main")
 
@@ -194,6 +203,16 @@ def test_every_metric_matches_the_hand_computed_value(history: Path, run_cli: Ca
     assert m["median_hours_close_to_handoff"]["value"] == 81.0
     assert m["median_hours_close_to_handoff"]["count"] == 3
     assert m["median_hours_close_to_handoff"]["within_target"] == 2
+    # CRM stage change -> first version (A and C only, drafted from the CRM): A Fri 10-30 16:00 ->
+    # Mon 11-02 09:00 = 65 h (1 business day, within); C Wed 11-11 08:00 -> Mon 11-16 08:00 = 120 h
+    # (3 business days, late). Median 92.5.
+    assert m["median_hours_stage_change_to_handoff"] == {
+        "value": 92.5,
+        "count": 2,
+        "unit": "hours",
+        "target": "<= 1 business day after the CRM stage change",
+        "within_target": 1,
+    }
     # First version -> approval: A 30 h, B 11-10 12:00 -> 11-12 10:00 = 46 h; median 38.
     assert m["median_hours_handoff_to_approval"]["value"] == 38.0
     assert m["median_hours_handoff_to_approval"]["count"] == 2
@@ -328,10 +347,19 @@ def test_table_states_the_missing_token_once(history: Path, run_cli: Callable[..
     assert out.count("see note 1") == 5  # rework, repeats, milestones, acceptance, returns
 
 
+def test_the_table_shows_stage_change_to_handoff_against_its_target(
+    history: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    out = run_cli("metrics").out
+    line = next(row for row in out.splitlines() if "Median CRM stage change -> handoff PR" in row)
+    assert "92.5 hours (n=2)" in line
+    assert "target <= 1 business day after the CRM stage change: 1/2 within" in line
+
+
 def test_csv_has_one_row_per_metric(history: Path, run_cli: Callable[..., CliResult]) -> None:
     lines = run_cli("metrics", "--format", "csv").out.splitlines()
     assert lines[0].startswith("metric,value,numerator,denominator")
-    assert len(lines) == 14
+    assert len(lines) == 15  # a header and one row per metric key
     assert lines[2] == "completeness_rate,0.6667,2,3,,,,"
 
 

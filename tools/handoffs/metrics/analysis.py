@@ -77,6 +77,7 @@ class HandoffRecord:
     added_exclusions: int  # Exclusions items added after approval
     kickoff: dt.date | None
     close_date: dt.date | None
+    stage_changed_at: dt.datetime | None  # crm.stage_changed_at: the CRM stage change that started it
     milestone_due: dt.date | None
     completed_at: dt.datetime | None  # first base-branch version with status `completed`
     status: str | None
@@ -252,11 +253,16 @@ def _record(fh: FileHistory, cache: AnalysisCache) -> HandoffRecord | None:
         added_exclusions=added_exclusions,
         kickoff=_date(facts.kickoff),
         close_date=_date(facts.close_date),
+        stage_changed_at=_moment(facts.stage_changed_at),
         milestone_due=_date(facts.milestone_due),
         completed_at=_completed_at(fh, cache.facts),
         status=facts.status,
         repeats=tuple(Repeat(fh.handoff_id, dt.date.fromisoformat(d), note) for d, note in facts.repeats),
     )
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def _id_date(handoff_id: str) -> dt.date | None:

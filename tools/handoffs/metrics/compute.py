@@ -39,6 +39,7 @@ METRIC_KEYS = (
     "first_milestone_completion_rate",
     "acceptance_rate",
     "median_hours_close_to_handoff",
+    "median_hours_stage_change_to_handoff",
     "median_hours_handoff_to_approval",
     "median_days_approval_to_kickoff",
     "returns_by_reason",
@@ -272,6 +273,21 @@ def close_to_handoff(records: Sequence[HandoffRecord]) -> Metric:
     return _timing(samples, "hours", f"<= {HANDOFF_TARGET_BUSINESS_DAYS} business day after close")
 
 
+def stage_change_to_handoff(records: Sequence[HandoffRecord]) -> Metric:
+    """From the CRM stage change (``crm.stage_changed_at``, written by ``handoff crm sync``) to the
+    handoff PR's first commit, against the same 1-business-day target as close -> handoff."""
+    samples = [
+        (
+            _hours(r.opened_at - r.stage_changed_at),
+            business_days(r.stage_changed_at.astimezone(dt.UTC).date(), r.opened_at.astimezone(dt.UTC).date())
+            <= HANDOFF_TARGET_BUSINESS_DAYS,
+        )
+        for r in records
+        if r.stage_changed_at is not None and r.opened_at is not None
+    ]
+    return _timing(samples, "hours", f"<= {HANDOFF_TARGET_BUSINESS_DAYS} business day after the CRM stage change")
+
+
 def handoff_to_approval(records: Sequence[HandoffRecord]) -> Metric:
     samples = [
         (_hours(r.approved_at - r.opened_at), True)
@@ -311,6 +327,7 @@ def compute_metrics(
         "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, reviews, today),
         "acceptance_rate": lambda: acceptance_rate(records, reviews),
         "median_hours_close_to_handoff": lambda: close_to_handoff(records),
+        "median_hours_stage_change_to_handoff": lambda: stage_change_to_handoff(records),
         "median_hours_handoff_to_approval": lambda: handoff_to_approval(records),
         "median_days_approval_to_kickoff": lambda: approval_to_kickoff(records),
         "returns_by_reason": lambda: returns_by_reason(records, reviews),

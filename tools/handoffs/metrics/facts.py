@@ -29,6 +29,7 @@ class Facts:
     status: str | None = None
     repeats: tuple[tuple[str, str], ...] = ()  # (date, note)
     scope: Scope = ()  # (section, normalised entries): ``verdicts.scope_of``
+    stage_changed_at: str | None = None  # crm.stage_changed_at (ISO UTC), written by `handoff crm sync`
 
     def to_json(self) -> list[Any]:
         # The json module writes tuples as arrays, so the nested tuples go in as they are:
@@ -43,11 +44,12 @@ class Facts:
             self.status,
             self.repeats,
             self.scope,
+            self.stage_changed_at,
         ]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Facts:
-        valid, kind, teams, kickoff, close, due, status, repeats, scope = data
+        valid, kind, teams, kickoff, close, due, status, repeats, scope, stage_changed = data
         return cls(
             valid=bool(valid),
             type=kind,
@@ -58,6 +60,7 @@ class Facts:
             status=status,
             repeats=tuple((d, n) for d, n in repeats),
             scope=tuple((name, tuple(texts)) for name, texts in scope),
+            stage_changed_at=stage_changed,
         )
 
 
@@ -93,6 +96,7 @@ def facts_of(front: FrontMatter | None, body: Body) -> Facts:
         status=front.status,
         repeats=tuple((r.date.isoformat(), r.note) for r in front.context_repeats),
         scope=scope,
+        stage_changed_at=front.crm.stage_changed_at,
     )
 
 

@@ -20,6 +20,7 @@ LABELS = {
     "first_milestone_completion_rate": "First milestone on time",
     "acceptance_rate": "Acceptance (target 90 %)",
     "median_hours_close_to_handoff": "Median close -> handoff",
+    "median_hours_stage_change_to_handoff": "Median CRM stage change -> handoff PR",
     "median_hours_handoff_to_approval": "Median handoff -> approval",
     "median_days_approval_to_kickoff": "Median approval -> kickoff",
     "returns_by_reason": "Returns by reason",

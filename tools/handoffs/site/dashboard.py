@@ -30,6 +30,7 @@ CHARTED = (
     "missing_exclusion_count",
     "repeated_context_incidents",
     "median_hours_close_to_handoff",
+    "median_hours_stage_change_to_handoff",
     "median_hours_handoff_to_approval",
     "median_days_approval_to_kickoff",
 )
@@ -44,6 +45,7 @@ LABELS = {
     "missing_exclusion_count": "Exclusions added after approval",
     "repeated_context_incidents": "Repeated-context incidents",
     "median_hours_close_to_handoff": "Median hours, deal close to handoff",
+    "median_hours_stage_change_to_handoff": "Median hours, CRM stage change to handoff PR",
     "median_hours_handoff_to_approval": "Median hours, handoff to approval",
     "median_days_approval_to_kickoff": "Median days, approval to kickoff",
     "returns_by_reason": "Returns by reason",
