@@ -176,7 +176,7 @@ def run_write_back(args: argparse.Namespace) -> int:
         print("write-back: schema/crm.yaml names no write_back fields, so nothing is written to the CRM")
         return 0
     source = _source(mapping)
-    writes, missing = plan_writes(root, mapping, source, config.rules.base_branch)
+    writes, missing = plan_writes(root, config.handoffs_dir, mapping, source, config.rules.base_branch)
     for note in missing:
         print(f"not written: {note}")
     for write in writes:

@@ -16,7 +16,6 @@ from typing import Any
 
 from handoffs.document import yamlsafe
 from handoffs.document.frontmatter_split import SplitProblem, split
-from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import HandoffError
 
 BRANCH_PREFIX = "handoff/"
@@ -60,7 +59,7 @@ def remote_git(root: Path, remote: str, *args: str) -> str:
         raise HandoffError(f"git {' '.join(args[:2])} {remote} failed: {detail}") from None
 
 
-def scan(root: Path, base: str, remote: str) -> list[Existing]:
+def scan(root: Path, base: str, remote: str, handoffs_dir: str) -> list[Existing]:
     """Every handoff on ``base`` and on the ``handoff/*`` branches (remote and local)."""
     remotes = git(root, "remote").split()
     refs: list[tuple[str, bool]] = []
@@ -87,14 +86,14 @@ def scan(root: Path, base: str, remote: str) -> list[Existing]:
     refs += [(ref, False) for ref in listed.split()]
     found: dict[tuple[str, str, str, str], Existing] = {}
     for ref, on_base in refs:
-        for item in _handoffs_at(root, ref, on_base):
+        for item in _handoffs_at(root, ref, on_base, handoffs_dir):
             found.setdefault((item.path, *item.key), item)
     return list(found.values())
 
 
-def _handoffs_at(root: Path, ref: str, on_base: bool) -> list[Existing]:
+def _handoffs_at(root: Path, ref: str, on_base: bool, handoffs_dir: str) -> list[Existing]:
     try:
-        names = git(root, "ls-tree", "-r", "--name-only", ref, "--", f"{HANDOFFS_DIR}/").split("\n")
+        names = git(root, "ls-tree", "-r", "--name-only", ref, "--", f"{handoffs_dir}/").split("\n")
     except HandoffError:
         return []  # an unborn base branch: no handoffs yet
     paths = [n for n in names if n.endswith(".md")]

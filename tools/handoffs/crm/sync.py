@@ -26,7 +26,6 @@ from handoffs.crm.existing import Existing, approved_at, git, mapping_at, scan
 from handoffs.crm.mapping import CrmMapping, Trigger
 from handoffs.crm.records import CrmSource, DealRecord, Details, iso_utc
 from handoffs.crm.state import Watermark
-from handoffs.document.handoff import HANDOFFS_DIR
 from handoffs.errors import HandoffError
 from handoffs.scaffold import slugify
 
@@ -43,10 +42,7 @@ class Plan:
     receiving_team: str
     receiving_owner: str
     path: str  # the handoff file, relative to the repository
-
-    @property
-    def evidence_folder(self) -> str:
-        return self.path.removeprefix(f"{HANDOFFS_DIR}/").removesuffix(".md")
+    handoff_id: str  # <customer>/<date>-<type>: also names its evidence folder
 
 
 @dataclass
@@ -125,7 +121,7 @@ def run_sync(
     say: Callable[[str], None] = print,
 ) -> Outcome:
     outcome = Outcome()
-    existing = scan(options.root, options.base, options.remote)
+    existing = scan(options.root, options.base, options.remote, config.handoffs_dir)
     records, resume = _records(options, mapping, source)
     # Deals oldest change first, so the watermark only ever moves past finished work.
     records.sort(key=lambda r: r.position or dt.datetime.min.replace(tzinfo=dt.UTC))
@@ -232,10 +228,11 @@ def _plan(
         return f"{label}: the deal names no customer (account or company) in the CRM"
     team = receiving_team(trigger, record)
     owner = receiving_owner(config, trigger, team, existing)
-    path = f"{HANDOFFS_DIR}/{slugify(deal.customer)}/{options.opened.isoformat()}-{trigger.type}.md"
+    handoff_id = f"{slugify(deal.customer)}/{options.opened.isoformat()}-{trigger.type}"
+    path = f"{config.handoffs_dir}/{handoff_id}.md"
     if (options.root / path).exists() or any(e.path == path for e in existing):
         return f"{label}: {path} already exists for another deal; draft this one by hand (`handoff draft --out`)"
-    return Plan(record, trigger, sales_owner, team, owner, path)
+    return Plan(record, trigger, sales_owner, team, owner, path, handoff_id)
 
 
 def _draft_and_open(
@@ -251,7 +248,7 @@ def _draft_and_open(
     from handoffs.crm.evidence import EVIDENCE_DIR, write_evidence
 
     record = plan.record
-    folder = options.root / EVIDENCE_DIR / plan.evidence_folder
+    folder = options.root / EVIDENCE_DIR / plan.handoff_id
     kickoff = add_business_days(options.opened, mapping.spec.kickoff_business_days)
     files = write_evidence(folder, record, details, mapping)
     handoff = options.root / plan.path

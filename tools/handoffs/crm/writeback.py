@@ -16,7 +16,6 @@ from pathlib import Path
 from handoffs.crm.existing import mapping_at, read_front
 from handoffs.crm.mapping import CrmMapping
 from handoffs.crm.records import CrmSource
-from handoffs.document.handoff import HANDOFFS_DIR
 
 # A merged handoff that is still `proposed` is approved: merging is the joint approval.
 CRM_STATUS = {"proposed": "approved", "kicked-off": "kicked-off", "completed": "completed", "cancelled": "cancelled"}
@@ -30,11 +29,11 @@ class Write:
     before: dict[str, str]
 
 
-def desired(root: Path, mapping: CrmMapping, base: str) -> dict[str, tuple[str, dict[str, str]]]:
+def desired(root: Path, handoffs_dir: str, mapping: CrmMapping, base: str) -> dict[str, tuple[str, dict[str, str]]]:
     """deal id -> (handoff path, {field: value}) for every approved handoff of this CRM."""
     fields = mapping.write_fields()
     wanted: dict[str, tuple[str, dict[str, str]]] = {}
-    for path in sorted((root / HANDOFFS_DIR).rglob("*.md")):
+    for path in sorted((root / handoffs_dir).rglob("*.md")):
         front = read_front(path.read_text(encoding="utf-8", errors="replace"))
         crm = mapping_at(front, "crm")
         status = CRM_STATUS.get(str(front.get("status", "")))
@@ -45,14 +44,14 @@ def desired(root: Path, mapping: CrmMapping, base: str) -> dict[str, tuple[str, 
         if "status" in fields:
             values[fields["status"]] = status
         if "link" in fields:
-            values[fields["link"]] = link(mapping, relative, base)
+            values[fields["link"]] = link(mapping, relative, handoffs_dir, base)
         wanted[str(crm["id"])] = (relative, values)
     return wanted
 
 
-def link(mapping: CrmMapping, relative: str, base: str) -> str:
+def link(mapping: CrmMapping, relative: str, handoffs_dir: str, base: str) -> str:
     """The handoff's page on the site when ``site_url`` is set, else the file on GitHub."""
-    handoff_id = relative.removeprefix(f"{HANDOFFS_DIR}/").removesuffix(".md")
+    handoff_id = relative.removeprefix(f"{handoffs_dir}/").removesuffix(".md")
     if mapping.spec.site_url:
         return f"{mapping.spec.site_url.rstrip('/')}/{handoff_id}/"
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
@@ -60,9 +59,11 @@ def link(mapping: CrmMapping, relative: str, base: str) -> str:
     return f"{server}/{repository}/blob/{base}/{relative}" if repository else relative
 
 
-def plan_writes(root: Path, mapping: CrmMapping, source: CrmSource, base: str) -> tuple[list[Write], list[str]]:
+def plan_writes(
+    root: Path, handoffs_dir: str, mapping: CrmMapping, source: CrmSource, base: str
+) -> tuple[list[Write], list[str]]:
     """The writes that would change something, and the handoffs whose deal the CRM did not return."""
-    wanted = desired(root, mapping, base)
+    wanted = desired(root, handoffs_dir, mapping, base)
     fields = list(mapping.write_fields().values())
     current = source.current_values(list(wanted), fields)
     writes, missing = [], []
