@@ -28,22 +28,6 @@ from handoffs.verdicts import (
     terms_reviewed,
 )
 
-METRIC_KEYS = (
-    "handoffs",
-    "completeness_rate",
-    "missing_promise_count",
-    "missing_exclusion_count",
-    "rework_count",
-    "kickoff_readiness_rate",
-    "repeated_context_incidents",
-    "first_milestone_completion_rate",
-    "acceptance_rate",
-    "median_hours_close_to_handoff",
-    "median_hours_stage_change_to_handoff",
-    "median_hours_handoff_to_approval",
-    "median_days_approval_to_kickoff",
-    "returns_by_reason",
-)
 ACCEPTANCE_TARGET = 0.9
 HANDOFF_TARGET_BUSINESS_DAYS = 1
 KICKOFF_TARGET_BUSINESS_DAYS = 10
@@ -309,27 +293,151 @@ def approval_to_kickoff(records: Sequence[HandoffRecord]) -> Metric:
     return _timing(samples, "days", f"<= {KICKOFF_TARGET_BUSINESS_DAYS} business days after approval")
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What every metric is computed from: the selected records and what GitHub could say."""
+
+    records: Sequence[HandoffRecord]
+    reviews: ReviewData | Unavailable
+    today: dt.date
+    reviewers: Mapping[str, frozenset[str]]  # custom-term category -> who may review it
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric, the single entry every output (table, JSON, CSV, dashboard) derives from.
+
+    Adding a metric is one entry in ``METRICS`` (and its test).
+    """
+
+    key: str  # the JSON/CSV key
+    cli_label: str  # the row of `handoff metrics`
+    site_label: str  # the dashboard's heading and table row
+    calculate: Callable[[Inputs], Metric]
+    chart: int | None  # where it is drawn per month on the dashboard (None: not charted)
+    by_group: bool = False  # also drawn per team and per type
+    target: float | None = None  # a rate's target, drawn as a dashed line
+
+
+METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("handoffs", "Handoffs", "Handoffs opened", lambda i: {"value": len(i.records)}, chart=0, by_group=True),
+    MetricSpec(
+        "completeness_rate",
+        "Completeness at first review",
+        "Completeness at first review",
+        lambda i: completeness_rate(i.records),
+        chart=1,
+        by_group=True,
+    ),
+    MetricSpec(
+        "missing_promise_count",
+        "Promises added after approval",
+        "Promises added after approval",
+        lambda i: {"value": sum(r.added_promises for r in i.records)},
+        chart=6,
+    ),
+    MetricSpec(
+        "missing_exclusion_count",
+        "Exclusions added after approval",
+        "Exclusions added after approval",
+        lambda i: {"value": sum(r.added_exclusions for r in i.records)},
+        chart=7,
+    ),
+    MetricSpec(
+        "rework_count",
+        "Rework (scope changes + changes requested)",
+        "Rework",
+        lambda i: rework_count(i.records, i.reviews),
+        chart=5,
+    ),
+    MetricSpec(
+        "kickoff_readiness_rate",
+        "Kickoff readiness",
+        "Kickoff readiness",
+        lambda i: kickoff_readiness_rate(i.records, i.reviews, i.today, i.reviewers),
+        chart=3,
+        by_group=True,
+    ),
+    MetricSpec(
+        "repeated_context_incidents",
+        "Repeated-context incidents",
+        "Repeated-context incidents",
+        lambda i: repeated_context_incidents(i.records, i.reviews),
+        chart=8,
+    ),
+    MetricSpec(
+        "first_milestone_completion_rate",
+        "First milestone on time",
+        "First milestone on time",
+        lambda i: first_milestone_completion_rate(i.records, i.reviews, i.today),
+        chart=4,
+    ),
+    MetricSpec(
+        "acceptance_rate",
+        f"Acceptance (target {ACCEPTANCE_TARGET * 100:.0f} %)",
+        "Acceptance by the receiving owner",
+        lambda i: acceptance_rate(i.records, i.reviews),
+        chart=2,
+        by_group=True,
+        target=ACCEPTANCE_TARGET,
+    ),
+    MetricSpec(
+        "median_hours_close_to_handoff",
+        "Median close -> handoff",
+        "Median hours, deal close to handoff",
+        lambda i: close_to_handoff(i.records),
+        chart=9,
+    ),
+    MetricSpec(
+        "median_hours_stage_change_to_handoff",
+        "Median CRM stage change -> handoff PR",
+        "Median hours, CRM stage change to handoff PR",
+        lambda i: stage_change_to_handoff(i.records),
+        chart=10,
+    ),
+    MetricSpec(
+        "median_hours_handoff_to_approval",
+        "Median handoff -> approval",
+        "Median hours, handoff to approval",
+        lambda i: handoff_to_approval(i.records),
+        chart=11,
+    ),
+    MetricSpec(
+        "median_days_approval_to_kickoff",
+        "Median approval -> kickoff",
+        "Median days, approval to kickoff",
+        lambda i: approval_to_kickoff(i.records),
+        chart=12,
+    ),
+    MetricSpec(
+        "returns_by_reason",
+        "Returns by reason",
+        "Returns by reason",
+        lambda i: returns_by_reason(i.records, i.reviews),
+        chart=None,
+    ),
+)
+BY_KEY: dict[str, MetricSpec] = {spec.key: spec for spec in METRICS}
+METRIC_KEYS = tuple(BY_KEY)
+
+
+def cli_label(key: str) -> str:
+    """The table's label; a key no spec knows (an older cache, a newer metric) shows as itself."""
+    spec = BY_KEY.get(key)
+    return spec.cli_label if spec else key
+
+
+def site_label(key: str) -> str:
+    spec = BY_KEY.get(key)
+    return spec.site_label if spec else key
+
+
 def compute_metrics(
     records: Sequence[HandoffRecord],
     reviews: ReviewData | Unavailable,
     today: dt.date,
     reviewers: Mapping[str, frozenset[str]],
 ) -> dict[str, Metric]:
-    """Every metric key, computed over ``records`` (already filtered to one selection)."""
-    calculators: dict[str, Callable[[], Metric]] = {
-        "handoffs": lambda: {"value": len(records)},
-        "completeness_rate": lambda: completeness_rate(records),
-        "missing_promise_count": lambda: {"value": sum(r.added_promises for r in records)},
-        "missing_exclusion_count": lambda: {"value": sum(r.added_exclusions for r in records)},
-        "rework_count": lambda: rework_count(records, reviews),
-        "kickoff_readiness_rate": lambda: kickoff_readiness_rate(records, reviews, today, reviewers),
-        "repeated_context_incidents": lambda: repeated_context_incidents(records, reviews),
-        "first_milestone_completion_rate": lambda: first_milestone_completion_rate(records, reviews, today),
-        "acceptance_rate": lambda: acceptance_rate(records, reviews),
-        "median_hours_close_to_handoff": lambda: close_to_handoff(records),
-        "median_hours_stage_change_to_handoff": lambda: stage_change_to_handoff(records),
-        "median_hours_handoff_to_approval": lambda: handoff_to_approval(records),
-        "median_days_approval_to_kickoff": lambda: approval_to_kickoff(records),
-        "returns_by_reason": lambda: returns_by_reason(records, reviews),
-    }
-    return {key: calculators[key]() for key in METRIC_KEYS}
+    """Every metric of ``METRICS``, computed over ``records`` (already filtered to one selection)."""
+    inputs = Inputs(records, reviews, today, reviewers)
+    return {spec.key: spec.calculate(inputs) for spec in METRICS}

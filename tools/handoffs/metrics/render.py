@@ -7,24 +7,7 @@ import io
 import json
 from typing import Any, TextIO
 
-from handoffs.metrics.compute import Metric
-
-LABELS = {
-    "handoffs": "Handoffs",
-    "completeness_rate": "Completeness at first review",
-    "missing_promise_count": "Promises added after approval",
-    "missing_exclusion_count": "Exclusions added after approval",
-    "rework_count": "Rework (scope changes + changes requested)",
-    "kickoff_readiness_rate": "Kickoff readiness",
-    "repeated_context_incidents": "Repeated-context incidents",
-    "first_milestone_completion_rate": "First milestone on time",
-    "acceptance_rate": "Acceptance (target 90 %)",
-    "median_hours_close_to_handoff": "Median close -> handoff",
-    "median_hours_stage_change_to_handoff": "Median CRM stage change -> handoff PR",
-    "median_hours_handoff_to_approval": "Median handoff -> approval",
-    "median_days_approval_to_kickoff": "Median approval -> kickoff",
-    "returns_by_reason": "Returns by reason",
-}
+from handoffs.metrics.compute import METRICS, Metric, cli_label
 
 
 def describe(metric: Metric, notes: dict[str, int] | None = None) -> str:
@@ -83,10 +66,10 @@ def shared_reasons(metrics: dict[str, Metric]) -> dict[str, int]:
 def render_table(header: dict[str, Any], metrics: dict[str, Metric], out: TextIO) -> None:
     scope = ", ".join(f"{k} {v}" for k, v in header.items() if v is not None) or "all handoffs"
     out.write(f"Handoff metrics ({scope})\n\n")
-    width = max(len(label) for label in LABELS.values())
+    width = max(len(cli_label(key)) for key in (*(spec.key for spec in METRICS), *metrics))
     notes = shared_reasons(metrics)
     for key, metric in metrics.items():
-        out.write(f"{LABELS[key]:<{width}}  {describe(metric, notes)}\n")
+        out.write(f"{cli_label(key):<{width}}  {describe(metric, notes)}\n")
     if notes:
         out.write("\n")
     for reason, number in notes.items():

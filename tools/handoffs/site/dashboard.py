@@ -14,42 +14,12 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from handoffs.metrics.compute import BY_KEY, METRICS, site_label
 from handoffs.reporters.markdown import cell
 
 SRC_URI = "metrics.md"
 TITLE = "Metrics"
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 48, 36, 16
-CHARTED = (
-    "handoffs",
-    "completeness_rate",
-    "acceptance_rate",
-    "kickoff_readiness_rate",
-    "first_milestone_completion_rate",
-    "rework_count",
-    "missing_promise_count",
-    "missing_exclusion_count",
-    "repeated_context_incidents",
-    "median_hours_close_to_handoff",
-    "median_hours_stage_change_to_handoff",
-    "median_hours_handoff_to_approval",
-    "median_days_approval_to_kickoff",
-)
-LABELS = {
-    "handoffs": "Handoffs opened",
-    "completeness_rate": "Completeness at first review",
-    "acceptance_rate": "Acceptance by the receiving owner",
-    "kickoff_readiness_rate": "Kickoff readiness",
-    "first_milestone_completion_rate": "First milestone on time",
-    "rework_count": "Rework",
-    "missing_promise_count": "Promises added after approval",
-    "missing_exclusion_count": "Exclusions added after approval",
-    "repeated_context_incidents": "Repeated-context incidents",
-    "median_hours_close_to_handoff": "Median hours, deal close to handoff",
-    "median_hours_stage_change_to_handoff": "Median hours, CRM stage change to handoff PR",
-    "median_hours_handoff_to_approval": "Median hours, handoff to approval",
-    "median_days_approval_to_kickoff": "Median days, approval to kickoff",
-    "returns_by_reason": "Returns by reason",
-}
 
 
 def _is_rate(metric: Mapping[str, Any]) -> bool:
@@ -133,14 +103,16 @@ def _axis(value: float, percent: bool) -> str:
 def _series_section(key: str, series: Mapping[str, Mapping[str, Any]], heading: str, target: float) -> list[str]:
     points = [(label, _number(metrics[key])) for label, metrics in series.items()]
     percent = bool(series) and _is_rate(next(iter(series.values()))[key])
-    threshold = target * 100 if key == "acceptance_rate" else None
-    lines = [f"### {LABELS[key]} — {heading}", ""]
+    spec = BY_KEY.get(key)
+    threshold = spec.target * 100 if spec is not None and spec.target is not None else None
+    label = site_label(key)
+    lines = [f"### {label} — {heading}", ""]
     reasons = {str(m[key]["unavailable"]) for m in series.values() if m[key].get("unavailable")}
     if reasons and all(v is None for _, v in points):
         lines += [f"Unavailable: {cell('; '.join(sorted(reasons)))}", ""]
     elif points:
-        lines += [bar_chart(f"{LABELS[key]} — {heading}", points, percent=percent, threshold=threshold), ""]
-    lines += [f"| {heading} | {LABELS[key]} |", "|---|---|"]
+        lines += [bar_chart(f"{label} — {heading}", points, percent=percent, threshold=threshold), ""]
+    lines += [f"| {heading} | {label} |", "|---|---|"]
     lines += [f"| {cell(label)} | {cell(_cell(metrics[key]))} |" for label, metrics in series.items()]
     lines.append("")
     return lines
@@ -164,13 +136,15 @@ def dashboard_markdown(data: Mapping[str, Any]) -> str:
         "| Metric | All handoffs |",
         "|---|---|",
     ]
-    lines += [f"| {cell(LABELS[k])} | {cell(_cell(overall[k]))} |" for k in data["keys"]]
+    lines += [f"| {cell(site_label(k))} | {cell(_cell(overall[k]))} |" for k in data["keys"]]
     lines.append("")
     lines += ["## Over time (by month opened)", ""]
-    for key in CHARTED:
-        lines += _series_section(key, data["months"], "month", target)
+    charted = sorted((spec for spec in METRICS if spec.chart is not None), key=lambda spec: spec.chart or 0)
+    for spec in charted:
+        lines += _series_section(spec.key, data["months"], "month", target)
     for group, heading in (("teams", "team"), ("types", "type")):
         lines += [f"## By {heading}", ""]
-        for key in ("handoffs", "completeness_rate", "acceptance_rate", "kickoff_readiness_rate"):
-            lines += _series_section(key, data[group], heading, target)
+        for spec in charted:
+            if spec.by_group:
+                lines += _series_section(spec.key, data[group], heading, target)
     return "\n".join(lines)
