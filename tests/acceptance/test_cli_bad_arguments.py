@@ -106,6 +106,11 @@ def test_an_unknown_option_is_a_usage_error(offline: Path, run_cli: Callable[...
     result = run_cli(command, "--no-such-option")
     assert result.exit_code == 2
     _no_traceback(result)
+    # One sentence naming the command and its help, not argparse's usage block.
+    assert result.err.startswith(f"handoff {command}")
+    assert result.err.count("\n") == 1
+    assert "usage:" not in result.err
+    assert result.err.endswith(" --help` lists what it takes\n")
 
 
 # One clearly wrong invocation per command, and the sentence that must say so.

@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from handoffs import __version__
 from handoffs.errors import HandoffError
@@ -71,13 +71,32 @@ SUMMARIES = {
 }
 
 
+class CommandLineError(Exception):
+    """argparse found the command line wrong; ``main`` says so in one sentence."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one sentence naming the help to read, not a usage block.
+
+    Sub-command parsers are made of the same class (``add_subparsers`` uses the parent's).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandLineError(self.prog, message)
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The parser; only the command named in ``argv`` is imported and fully registered.
 
     Importing every command would put PyGithub, GitPython and mkdocs on the path of
     ``handoff check``, which pre-commit runs on every commit.
     """
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(  # sub-command parsers are _Parser too (type(self))
         prog="handoff",
         description="Sales handoffs as code: check, publish and measure handoff files.",
     )
@@ -121,8 +140,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(arguments)
     try:
         args = parser.parse_args(arguments)
-    except SystemExit as exc:  # argparse's own usage errors and --help
+    except SystemExit as exc:  # --help and --version
         return int(exc.code) if isinstance(exc.code, int) else 2
+    except CommandLineError as exc:
+        # Left-over words are found by the top parser: name the command they were given to.
+        prog = (
+            f"handoff {arguments[0]}" if exc.prog == "handoff" and arguments and arguments[0] in COMMANDS else exc.prog
+        )
+        print(f"{prog}: {exc.message}; `{prog} --help` lists what it takes", file=sys.stderr)
+        return 2
     return _run(args)
 
 
