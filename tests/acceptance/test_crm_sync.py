@@ -524,3 +524,15 @@ def test_a_dispatch_payload_that_is_not_a_deal_id_is_refused(
     assert result.exit_code == 2
     assert "not a CRM deal id" in result.err
     assert salesforce_double.log == []
+
+
+def test_salesforce_unavailable_with_retry_after_is_retried_then_succeeds(
+    sf_world: World, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
+) -> None:
+    unavailable = [{"errorCode": "SERVER_UNAVAILABLE", "message": "Server temporarily unavailable"}]
+    salesforce_double.fail_next(2, 503, unavailable, retry_after="0")
+    result = run_cli("crm", "sync")
+
+    assert result.exit_code == 0, result.err
+    assert [e.status for e in salesforce_double.log[:3]] == [503, 503, 200]
+    assert len(sf_world.gh.pulls()) == 2

@@ -181,3 +181,65 @@ def files_at(root: Path, ref: str) -> list[str]:
     repo = _open(root)
     listing: str = repo.git.ls_tree("-r", "--name-only", "-z", _commit(repo, ref).hexsha)
     return sorted(path for path in listing.split("\0") if path)
+
+
+# --- plumbing for `handoff crm sync` (and the pushes of `handoff open-pr`) ---------------------
+
+# Who commits when a workflow has no git identity: the GitHub Actions bot.
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+
+
+def run(root: Path, *args: str, stdin: str | None = None) -> str:
+    """``git ARGS`` in ``root``; its output, or a :class:`HandoffError` with git's own message."""
+    from handoffs.errors import HandoffError
+
+    result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise HandoffError(f"git {' '.join(args[:2])} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout
+
+
+def token_config(root: Path, remote: str) -> list[str]:
+    """``-c http.extraheader=…`` giving ``GITHUB_TOKEN`` to one command that talks to ``remote``.
+
+    In a workflow the checkout keeps no credentials (``persist-credentials: false``), so each
+    fetch or push that needs them gets the token for that command only; nothing is stored.
+    """
+    import base64
+    import os
+
+    token = os.environ.get("GITHUB_TOKEN")
+    url = _git(root, "remote", "get-url", remote).stdout.strip()
+    if not token or not url.startswith("https://"):
+        return []
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return ["-c", f"http.extraheader=AUTHORIZATION: basic {basic}"]
+
+
+def run_remote(root: Path, remote: str, *args: str) -> str:
+    """A git command that talks to ``remote`` (fetch, ls-remote, push), with the token if there is one."""
+    return run(root, *token_config(root, remote), *args)
+
+
+def blobs(root: Path, specs: list[str]) -> list[str | None]:
+    """Many ``REF:PATH`` blobs in one ``git cat-file --batch`` (``None`` for a missing one)."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="\n".join(specs).encode() + b"\n",
+        capture_output=True,
+        check=True,
+    )
+    out, position = result.stdout, 0
+    texts: list[str | None] = []
+    for _ in specs:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            texts.append(None)
+            continue
+        size = int(header[2])
+        texts.append(out[position : position + size].decode("utf-8", "replace"))
+        position += size + 1
+    return texts

@@ -131,18 +131,18 @@ def run_sync(args: argparse.Namespace) -> int:
 def _pr_opener(args: argparse.Namespace, root: Path, config: Config) -> Callable[[Path, tuple[Path, ...]], str]:
     """Commit the draft and its evidence on the handoff's branch, push, open the PR; back to the base."""
     from handoffs.commands.open_pr import OpenPrOptions, open_pull_request
-    from handoffs.crm.existing import git
+    from handoffs.git import run
     from handoffs.github import connect_from_args
 
     gh = connect_from_args(args)
 
     def open_one(path: Path, evidence: tuple[Path, ...]) -> str:
-        start = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+        start = run(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
         options = OpenPrOptions(root, path, config.rules.base_branch, args.remote, evidence)
         try:
             pull, _created = open_pull_request(options, config, gh)
         finally:
-            git(root, "checkout", "-q", start)
+            run(root, "checkout", "-q", start)
         return pull.html_url
 
     return open_one

@@ -8,8 +8,6 @@ request already open instead of opening a second one.
 from __future__ import annotations
 
 import argparse
-import base64
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from handoffs.commands._common import Subparsers, add_root_argument, resolve_roo
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import handoff_id_of
 from handoffs.errors import HandoffError, UsageError
+from handoffs.git import BOT_EMAIL, BOT_NAME
 
 if TYPE_CHECKING:
     import git
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
     from handoffs.model import FrontMatter
 
 TEMPLATE = Path(".github") / "PULL_REQUEST_TEMPLATE.md"
-BOT_NAME = "github-actions[bot]"
-BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 
 
 @dataclass(frozen=True)
@@ -156,12 +153,9 @@ def _git_identity(repo: git.Repo) -> list[str]:
 
 def _auth(repo: git.Repo, remote: str) -> list[str]:
     """In a workflow the checkout keeps no credentials: hand the token to this one push only."""
-    token = os.environ.get("GITHUB_TOKEN")
-    url = next(iter(repo.remote(remote).urls), "")
-    if not token or not url.startswith("https://"):
-        return ["git"]
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    return ["git", "-c", f"http.extraheader=AUTHORIZATION: basic {basic}"]
+    from handoffs.git import token_config
+
+    return ["git", *token_config(Path(repo.working_dir), remote)]
 
 
 def pull_request_body(root: Path, relative: str, front: FrontMatter) -> str:

@@ -9,7 +9,6 @@ read, the sync stops rather than risk opening a second handoff for the same deal
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from handoffs.document import yamlsafe
 from handoffs.document.frontmatter_split import SplitProblem, split
 from handoffs.errors import HandoffError
+from handoffs.git import blobs, run, run_remote
 
 BRANCH_PREFIX = "handoff/"
 
@@ -37,35 +37,13 @@ class Existing:
         return (self.system, self.crm_id, self.type)
 
 
-def git(root: Path, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise HandoffError(f"git {' '.join(args[:2])} failed: {result.stderr.strip() or result.stdout.strip()}")
-    return result.stdout
-
-
-def remote_git(root: Path, remote: str, *args: str) -> str:
-    """A git command that talks to ``remote``: in a workflow the checkout keeps no credentials,
-    so the token is handed to this one command, as ``handoff open-pr`` does for its push."""
-    import git as gitpython
-
-    from handoffs.commands.open_pr import _auth
-
-    repo = gitpython.Repo(root)
-    try:
-        return str(repo.git.execute([*_auth(repo, remote), *args]))
-    except gitpython.GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
-        raise HandoffError(f"git {' '.join(args[:2])} {remote} failed: {detail}") from None
-
-
 def scan(root: Path, base: str, remote: str, handoffs_dir: str) -> list[Existing]:
     """Every handoff on ``base`` and on the ``handoff/*`` branches (remote and local)."""
-    remotes = git(root, "remote").split()
+    remotes = run(root, "remote").split()
     refs: list[tuple[str, bool]] = []
     if remote in remotes:
         # Fail closed: a remote we cannot read would hide handoffs already opened.
-        remote_git(
+        run_remote(
             root,
             remote,
             "fetch",
@@ -80,7 +58,7 @@ def scan(root: Path, base: str, remote: str, handoffs_dir: str) -> list[Existing
     else:
         refs.append((f"refs/heads/{base}", True))
         pattern = ""
-    listed = git(
+    listed = run(
         root, "for-each-ref", "--format=%(refname)", f"refs/heads/{BRANCH_PREFIX}", *([pattern] if pattern else [])
     )
     refs += [(ref, False) for ref in listed.split()]
@@ -93,16 +71,16 @@ def scan(root: Path, base: str, remote: str, handoffs_dir: str) -> list[Existing
 
 def _handoffs_at(root: Path, ref: str, on_base: bool, handoffs_dir: str) -> list[Existing]:
     try:
-        names = git(root, "ls-tree", "-r", "--name-only", ref, "--", f"{handoffs_dir}/").split("\n")
+        names = run(root, "ls-tree", "-r", "--name-only", ref, "--", f"{handoffs_dir}/").split("\n")
     except HandoffError:
         return []  # an unborn base branch: no handoffs yet
     paths = [n for n in names if n.endswith(".md")]
     if not paths:
         return []
-    blobs = _cat(root, [f"{ref}:{p}" for p in paths])
+    texts = blobs(root, [f"{ref}:{p}" for p in paths])
     items = []
-    for path, text in zip(paths, blobs, strict=True):
-        front = read_front(text)
+    for path, text in zip(paths, texts, strict=True):
+        front = read_front(text or "")
         crm, to = mapping_at(front, "crm"), mapping_at(front, "to")
         if crm.get("id") is None:
             continue
@@ -119,29 +97,6 @@ def _handoffs_at(root: Path, ref: str, on_base: bool, handoffs_dir: str) -> list
             )
         )
     return items
-
-
-def _cat(root: Path, specs: list[str]) -> list[str]:
-    """Many blobs in one ``git cat-file --batch`` (one process, not one per handoff)."""
-    result = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=root,
-        input="\n".join(specs).encode() + b"\n",
-        capture_output=True,
-        check=True,
-    )
-    out, texts, position = result.stdout, [], 0
-    for _ in specs:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            texts.append("")
-            continue
-        size = int(header[2])
-        texts.append(out[position : position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
 
 
 def read_front(text: str) -> dict[str, Any]:
@@ -162,6 +117,6 @@ def mapping_at(front: dict[str, Any], key: str) -> dict[str, Any]:
 def approved_at(root: Path, item: Existing) -> dt.datetime | None:
     """When the handoff reached the base branch: the commit that added it there."""
     # --first-parent: on the base branch, the merge that brought the file in (the joint approval).
-    out = git(root, "log", "--first-parent", "--diff-filter=A", "--format=%cI", "-1", item.ref, "--", item.path)
+    out = run(root, "log", "--first-parent", "--diff-filter=A", "--format=%cI", "-1", item.ref, "--", item.path)
     out = out.strip()
     return dt.datetime.fromisoformat(out) if out else None

@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from handoffs.crm.existing import git, remote_git
 from handoffs.crm.records import iso_utc
 from handoffs.errors import HandoffError, UsageError
+from handoffs.git import BOT_EMAIL, BOT_NAME, run, run_remote
 
 STATE_REF = "refs/handoff-state/crm-sync"
 STATE_FILE = "crm-sync.json"
@@ -66,21 +66,21 @@ class RefWatermark:
 
     def __init__(self, root: Path, remote: str) -> None:
         self.root = root
-        self.remote = remote if remote in git(root, "remote").split() else None
+        self.remote = remote if remote in run(root, "remote").split() else None
         self._fetched = False
 
     def _fetch(self) -> None:
         if self._fetched or self.remote is None:
             return
         # Fail closed: a remote that cannot be read must not restart the sync from scratch.
-        if remote_git(self.root, self.remote, "ls-remote", self.remote, STATE_REF).strip():
-            remote_git(self.root, self.remote, "fetch", "-q", self.remote, f"+{STATE_REF}:{STATE_REF}")
+        if run_remote(self.root, self.remote, "ls-remote", self.remote, STATE_REF).strip():
+            run_remote(self.root, self.remote, "fetch", "-q", self.remote, f"+{STATE_REF}:{STATE_REF}")
         self._fetched = True
 
     def _current(self) -> str | None:
         self._fetch()
         try:
-            return git(self.root, "cat-file", "blob", f"{STATE_REF}:{STATE_FILE}")
+            return run(self.root, "cat-file", "blob", f"{STATE_REF}:{STATE_FILE}")
         except HandoffError:
             return None
 
@@ -89,15 +89,13 @@ class RefWatermark:
         return _parse(text, system, STATE_REF) if text is not None else None
 
     def write(self, system: str, moment: dt.datetime) -> None:
-        from handoffs.commands.open_pr import BOT_EMAIL, BOT_NAME
-
         with tempfile.TemporaryDirectory() as scratch:
             blob_file = Path(scratch) / STATE_FILE
             blob_file.write_text(_updated(self._current(), system, moment), encoding="utf-8")
-            blob = git(self.root, "hash-object", "-w", str(blob_file)).strip()
-        tree = git(self.root, "mktree", stdin=f"100644 blob {blob}\t{STATE_FILE}\n").strip()
+            blob = run(self.root, "hash-object", "-w", str(blob_file)).strip()
+        tree = run(self.root, "mktree", stdin=f"100644 blob {blob}\t{STATE_FILE}\n").strip()
         parent = self._parent()
-        commit = git(
+        commit = run(
             self.root,
             "-c",
             f"user.name={BOT_NAME}",
@@ -109,15 +107,15 @@ class RefWatermark:
             "-m",
             f"crm sync: {system} watermark {iso_utc(moment)}",
         ).strip()
-        git(self.root, "update-ref", STATE_REF, commit)
+        run(self.root, "update-ref", STATE_REF, commit)
         if self.remote is not None:
             self._push(self.remote)
 
     def _parent(self) -> str | None:
         try:
-            return git(self.root, "rev-parse", "--verify", "-q", STATE_REF).strip() or None
+            return run(self.root, "rev-parse", "--verify", "-q", STATE_REF).strip() or None
         except HandoffError:
             return None
 
     def _push(self, remote: str) -> None:
-        remote_git(self.root, remote, "push", "-q", remote, f"+{STATE_REF}:{STATE_REF}")
+        run_remote(self.root, remote, "push", "-q", remote, f"+{STATE_REF}:{STATE_REF}")

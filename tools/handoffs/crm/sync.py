@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handoffs.config import Config
-from handoffs.crm.existing import Existing, approved_at, git, mapping_at, scan
+from handoffs.crm.existing import Existing, approved_at, mapping_at, scan
 from handoffs.crm.mapping import CrmMapping, Trigger
 from handoffs.crm.records import CrmSource, DealRecord, Details, iso_utc
 from handoffs.crm.state import Watermark
 from handoffs.errors import HandoffError
+from handoffs.git import run
 from handoffs.scaffold import slugify
 
 DEFAULT_LOOKBACK_DAYS = 30
@@ -287,7 +288,7 @@ def _draft_and_open(
 def _back_to(options: SyncOptions) -> None:
     """After a failed push the checkout may sit on the new branch: return to the base."""
     with contextlib.suppress(HandoffError):
-        git(options.root, "checkout", "-q", options.base)
+        run(options.root, "checkout", "-q", options.base)
 
 
 def _check_after_approval(
