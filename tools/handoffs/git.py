@@ -1,17 +1,21 @@
 """Everything this tool asks git, behind one small module.
 
 ``handoff check`` must stay fast, so the one question it asks (which handoff files
-exist on the base branch?) goes through the ``git`` command directly; commands
-that need history (pull requests, metrics, the site) use GitPython, imported only
-when they run.
+exist on the base branch?) goes through the ``git`` command directly, as do the
+metrics' bulk reads (``run_bytes``, ``read_blobs``); commands that walk commits and trees
+(pull requests, the site) use GitPython, imported only when they run.  The base
+branch is looked up in one place, ``resolve_ref``: ``base``, else ``origin/<base>``.
 """
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from handoffs.errors import HandoffError
 
 if TYPE_CHECKING:  # GitPython is imported at run time only by the functions that need it
     import git
@@ -30,21 +34,88 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
 
 
+def run_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Stdout of one git command in ``root``, as bytes; a clear HandoffError (never a traceback) if it fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise HandoffError("git is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HandoffError(f"git {args[0]} failed in {root}: {message[-1] if message else 'unknown error'}")
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Resolved:
+    ref: str  # the name that resolved: ``base`` or ``origin/<base>``
+    sha: str
+
+
+def resolve_ref(root: Path, base: str) -> Resolved | None:
+    """``base``, else ``origin/<base>`` (a CI checkout has only the remote branch): the one
+    place that lookup is written.  ``None`` when neither names a commit."""
+    for ref in (base, f"origin/{base}"):
+        try:
+            done = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        except FileNotFoundError:
+            return None
+        if done.returncode == 0:
+            return Resolved(ref, done.stdout.strip())
+    return None
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit checked out in ``root`` (``None`` outside git)."""
+    try:
+        done = _git(root, "rev-parse", "HEAD")
+    except FileNotFoundError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def is_repository(root: Path) -> bool:
+    try:
+        return _git(root, "rev-parse", "--git-dir").returncode == 0
+    except FileNotFoundError:
+        return False
+
+
 def base_tree(root: Path, base: str, under: str = "handoffs") -> BaseTree:
-    """Which files under ``under`` exist on ``base`` (tries ``origin/<base>`` too, as in CI)."""
+    """Which files under ``under`` exist on ``base`` (or ``origin/<base>``, as in CI)."""
     try:
         inside = _git(root, "rev-parse", "--is-inside-work-tree")
     except FileNotFoundError:
         return BaseTree(base, None, "git is not installed")
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return BaseTree(base, None, f"{root} is not inside a git repository")
-    for ref in (base, f"origin/{base}"):
-        if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0:
-            listed = _git(root, "ls-tree", "-r", "--name-only", "-z", ref, "--", under)
-            # ls-tree prints paths relative to the directory it runs in: ``root``.
-            return BaseTree(ref, frozenset(p for p in listed.stdout.split("\0") if p))
-    # No base branch yet (a brand-new repository): nothing has been approved.
-    return BaseTree(base, frozenset())
+    resolved = resolve_ref(root, base)
+    if resolved is None:
+        # No base branch yet (a brand-new repository): nothing has been approved.
+        return BaseTree(base, frozenset())
+    listed = _git(root, "ls-tree", "-r", "--name-only", "-z", resolved.ref, "--", under)
+    # ls-tree prints paths relative to the directory it runs in: ``root``.
+    return BaseTree(resolved.ref, frozenset(p for p in listed.stdout.split("\0") if p))
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The contents of ``blobs``, read by one ``git cat-file --batch`` process."""
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    raw = run_bytes(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode("ascii"))
+    contents: dict[str, bytes] = {}
+    position = 0
+    for sha in wanted:
+        header_end = raw.index(b"\n", position)
+        header = raw[position:header_end].split(b" ")
+        if len(header) != 3:
+            raise HandoffError(f"git cat-file could not read blob {sha}")
+        size = int(header[2])
+        start = header_end + 1
+        contents[sha] = raw[start : start + size]
+        position = start + size + 1  # the content is followed by a newline
+    return contents
 
 
 @dataclass(frozen=True)
@@ -75,9 +146,10 @@ def mainline_history(root: Path, ref: str, under: str = "handoffs") -> list[Main
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
-    resolved = next((r for r in (ref, f"origin/{ref}") if _resolves(repo, r)), None)
-    if resolved is None:
+    found = resolve_ref(root, ref)
+    if found is None:
         return None
+    resolved = found.ref
     prefix = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
     scope = under if prefix == "." else f"{prefix}/{under}"
     fmt = f"{_RECORD}%H{_FIELD}%P{_FIELD}%cI{_FIELD}%cn{_FIELD}%B{_FIELD}"
@@ -88,16 +160,6 @@ def mainline_history(root: Path, ref: str, under: str = "handoffs") -> list[Main
         paths = tuple(_strip_prefix(n.strip(), prefix) for n in names.splitlines() if n.strip())
         commits.append(MainlineCommit(sha, len(parents.split()), date, committer, message.strip(), paths))
     return commits
-
-
-def _resolves(repo: git.Repo, ref: str) -> bool:
-    import git
-
-    try:
-        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
-    except git.GitCommandError:
-        return False
-    return True
 
 
 def _strip_prefix(path: str, prefix: str) -> str:
@@ -136,14 +198,12 @@ def _commit(repo: git.Repo, ref: str) -> git.Commit:
 
 
 def resolve_commit(root: Path, ref: str) -> str:
-    """The full sha ``ref`` names (tries ``origin/<ref>`` too); ValueError if none."""
-    repo = _open(root)
-    for candidate in (ref, f"origin/{ref}"):
-        try:
-            return str(_commit(repo, candidate).hexsha)
-        except ValueError:
-            continue
-    raise ValueError(f"no commit named {ref!r} in {root}")
+    """The full sha ``ref`` names (or ``origin/<ref>``); ValueError if none."""
+    _open(root)  # a clear "not a git repository" first
+    found = resolve_ref(root, ref)
+    if found is None:
+        raise ValueError(f"no commit named {ref!r} in {root}")
+    return found.sha
 
 
 def merge_base(root: Path, base: str, head: str) -> str | None:

@@ -24,10 +24,11 @@ from pathlib import Path
 
 from handoffs.config import Config
 from handoffs.engine import PARALLEL_THRESHOLD, Job, check_contents
+from handoffs.git import read_blobs
 from handoffs.metrics.cache import AnalysisCache, Verdict
 from handoffs.metrics.events import is_complete
 from handoffs.metrics.facts import Facts, facts_of_handoff
-from handoffs.metrics.history import FileHistory, History, read_blobs
+from handoffs.metrics.history import FileHistory, History
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 from handoffs.progress import ProgressBar
 from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE, normalise

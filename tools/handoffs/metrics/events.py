@@ -35,6 +35,7 @@ from pathlib import Path
 
 from handoffs.errors import HandoffError
 from handoffs.findings import FileResult, Finding, Severity
+from handoffs.git import head_commit
 from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE
 
 SCHEMA = "handoff-event/1"
@@ -177,19 +178,6 @@ def append_events(path: Path, events: Sequence[Event]) -> int:
     except OSError as exc:
         raise HandoffError(f"cannot write events to {path}: {exc.strerror}") from None
     return len(fresh)
-
-
-def head_commit(root: Path) -> str | None:
-    """The commit checked out in ``root`` (``None`` outside git): part of every event id."""
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError:
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _events_for(

@@ -19,14 +19,13 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handoffs.approval_record import pull_number
 from handoffs.errors import HandoffError
+from handoffs.git import head_commit, is_repository, resolve_ref, run_bytes
 
 
 def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
@@ -85,35 +84,6 @@ class _Commit:
     approvers: tuple[str, ...]
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise HandoffError("git is not installed; metrics are computed from git history") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HandoffError(f"git {args[0]} failed in {root}: {message[-1] if message else 'unknown error'}")
-    return done.stdout
-
-
-def git_output(root: Path, *args: str) -> bytes:
-    """Stdout of one git command in ``root``; a clear HandoffError if it fails."""
-    return _git(root, *args)
-
-
-def resolve_base(root: Path, base: str) -> str | None:
-    for ref in (base, f"origin/{base}"):
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode == 0:
-            return done.stdout.strip()
-    return None
-
-
 Changes = tuple[tuple[str, str | None], ...]
 
 
@@ -143,7 +113,7 @@ class _Listed:
 
 def _list_commits(root: Path) -> list[_Listed]:
     """Every commit of every ref, children before parents; no diffs, so this is cheap."""
-    raw = _git(root, "log", "--all", "--topo-order", "-z", f"--format={_LOG_FORMAT}")
+    raw = run_bytes(root, "log", "--all", "--topo-order", "-z", f"--format={_LOG_FORMAT}")
     listed = []
     for record in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
         sha, tree, parents, stamp, trailers, subject = record.rstrip("\0").split("\x1f", 5)
@@ -187,7 +157,7 @@ def _diff_share(root: Path, shas: list[str], folder: str) -> dict[str, Changes]:
     """One ``git log`` run diffing ``shas``."""
     if not shas:
         return {}
-    raw = _git(
+    raw = run_bytes(
         root,
         "log",
         "--no-walk=unsorted",
@@ -263,11 +233,11 @@ def read_history(root: Path, base: str, cache: Path | None = None, handoffs_dir:
     ``cache`` (a JSON file) keeps each commit's diff, so a recomputation only diffs new commits.
     ``handoffs_dir`` is the handoffs folder relative to the repository root (schema/rules.yaml).
     """
-    probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, check=False)
-    if probe.returncode != 0:
+    if not is_repository(root):
         raise HandoffError(f"{root} is not a git repository; metrics are computed from its history")
-    base_sha = resolve_base(root, base)
-    if base_sha is None and resolve_base(root, "HEAD") is None:
+    resolved = resolve_ref(root, base)
+    base_sha = resolved.sha if resolved else None
+    if base_sha is None and head_commit(root) is None:
         return History(None, {})  # no commits at all
     ordered = _read_commits(root, cache, handoffs_dir)
     handoff_path = _handoff_path(handoffs_dir)
@@ -297,23 +267,3 @@ def read_history(root: Path, base: str, cache: Path | None = None, handoffs_dir:
                     Version(sha, commit.time, blob, pull_number(commit.subject), commit.approvers)
                 )
     return History(base_sha, files)
-
-
-def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
-    """The contents of ``blobs``, read by one ``git cat-file --batch`` process."""
-    wanted = sorted(set(blobs))
-    if not wanted:
-        return {}
-    raw = _git(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode("ascii"))
-    contents: dict[str, bytes] = {}
-    position = 0
-    for sha in wanted:
-        header_end = raw.index(b"\n", position)
-        header = raw[position:header_end].split(b" ")
-        if len(header) != 3:
-            raise HandoffError(f"git cat-file could not read blob {sha}")
-        size = int(header[2])
-        start = header_end + 1
-        contents[sha] = raw[start : start + size]
-        position = start + size + 1  # the content is followed by a newline
-    return contents
