@@ -103,6 +103,11 @@ def test_repeated_context_issue_form_is_parsed() -> None:
         "a/2026-11-02-implementation", dt.date(2026, 11, 20), "The go-live date", issue=7
     )
     assert parse_repeat_issue(8, body.replace("2026-11-20", "last week")) is None
+    for written in ("a/2026-11-02-implementation", "`sales/handoffs/a/2026-11-02-implementation.md`"):
+        monorepo = body.replace("handoffs/a/2026-11-02-implementation.md", written)
+        assert parse_repeat_issue(9, monorepo) == Repeat(
+            "a/2026-11-02-implementation", dt.date(2026, 11, 20), "The go-live date", issue=9
+        )
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,10 @@ def parse_repeat_issue(number: int, body: str) -> Repeat | None:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
         value = body[heading.end() : end].strip()
         fields[heading[1].casefold()] = "" if value == "_No response_" else value
-    handoff = fields.get("handoff id", "").removeprefix("handoffs/").removesuffix(".md").strip("` ")
+    # An id is `customer/date-type`; people also paste the file's path, whatever folder
+    # the handoffs live in (handoffs/, or a monorepo's sales/handoffs/): keep its last two parts.
+    written = fields.get("handoff id", "").strip("` ").removesuffix(".md")
+    handoff = "/".join(written.split("/")[-2:])
     note = next((v for k, v in fields.items() if k.startswith("what the customer")), "")
     try:
         date = dt.date.fromisoformat(fields.get("date", ""))
