@@ -71,6 +71,13 @@ def test_the_root_is_found_from_the_path_given_not_the_current_directory(
     result = run_cli("check", monorepo / FOLDER)
     assert result.exit_code == 0, result.out + result.err
     assert "1 handoff file checked: 0 error(s)" in result.out
+    # Commands naming one handoff by its path find the repository from it too.
+    path = monorepo / FOLDER / f"{HID}.md"
+    gate = run_cli("gate", "kickoff", path, "--format", "json")
+    assert json.loads(gate.out)["handoff"] == HID, gate.err
+    logged = run_cli("log-repeat", path, "--note", "Resent the SSO metadata", "--by", "@raj-impl")
+    assert logged.exit_code == 0, logged.err
+    assert "Resent the SSO metadata" in path.read_text(encoding="utf-8")
 
 
 def test_codeowners_names_the_configured_folder(monorepo: Path, run_cli: Callable[..., CliResult]) -> None:

@@ -8,6 +8,7 @@ that should fail.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -281,8 +282,12 @@ class Config:
 
     def handoff_file(self, given: str) -> tuple[str, Path]:
         """The id and file of a handoff named by its id or by its path (``acme/…`` or ``handoffs/acme/….md``)."""
-        handoff_id = given.strip().replace("\\", "/").removesuffix(".md")
-        handoff_id = handoff_id.removeprefix(f"{self.handoffs_dir}/")
+        written = given.strip().replace("\\", "/")
+        if Path(written).is_absolute() or Path(written).is_file():  # a path to the file, from anywhere
+            # Outside the handoffs folder it stays as written: reported as no such handoff.
+            with contextlib.suppress(ValueError):
+                written = Path(written).resolve().relative_to(self.handoffs_path.resolve()).as_posix()
+        handoff_id = written.removesuffix(".md").removeprefix(f"{self.handoffs_dir}/")
         return handoff_id, self.handoffs_path / f"{handoff_id}.md"
 
     @property

@@ -37,7 +37,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = LogRepeatOptions(
-        root=resolve_root(args.root),
+        root=resolve_root(args.root, [Path(args.handoff_id)]),  # an id, or a path into the repository
         handoff_id=args.handoff_id,
         note=args.note,
         by=args.by,

@@ -65,7 +65,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from handoffs.github import connect_from_args
 
-    root = resolve_root(args.root)
+    root = resolve_root(args.root, [args.file])  # the repository the file is in, wherever we are
     config = load_config(root)
     file = (args.file if args.file.is_absolute() else Path.cwd() / args.file).resolve()
     options = OpenPrOptions(root, file, args.base or config.rules.base_branch, args.remote)
