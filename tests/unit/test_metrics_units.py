@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from handoffs.config import load_config
 from handoffs.document.handoff import load_handoff
 from handoffs.findings import FileResult, Finding, FindingSink, Severity
 from handoffs.metrics.analysis import Repeat, unique_repeats
@@ -15,7 +16,7 @@ from handoffs.metrics.compute import business_days, rate
 from handoffs.metrics.events import append_events, event_from_result, read_events
 from handoffs.metrics.facts import facts_of_handoff, read_facts
 from handoffs.metrics.reviews import classify_return, parse_repeat_issue
-from tests.factories import BODY, FRONT_MATTER, handoff_text
+from tests.factories import BODY, FRONT_MATTER, PROJECT, handoff_text
 
 NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 
@@ -35,11 +36,15 @@ def test_rate_keeps_counts_and_has_no_value_without_cases() -> None:
 
 
 def test_return_reasons() -> None:
-    assert classify_return("Missing context: who signs?") == "missing-context"
-    assert classify_return("The 15% discount was not reviewed by finance") == "unreviewed-custom-term"
-    assert classify_return("This is out of scope for us") == "wrong-scope"
-    assert classify_return("Looks odd") == "other"
-    assert classify_return("reason: wrong-scope — also missing context") == "wrong-scope"
+    terms = load_config(PROJECT).any_term_pattern  # the custom-term language of schema/custom-terms.yaml
+    assert classify_return("Missing context: who signs?", terms) == "missing-context"
+    assert classify_return("The 15% discount was not reviewed by finance", terms) == "unreviewed-custom-term"
+    assert classify_return("Who reviewed the custom terms?", terms) == "unreviewed-custom-term"
+    assert classify_return("This is out of scope for us", terms) == "wrong-scope"
+    assert classify_return("Looks odd", terms) == "other"
+    assert classify_return("reason: wrong-scope — also missing context", terms) == "wrong-scope"
+    # Without the team's term language only the words "custom term" say so.
+    assert classify_return("The 15% discount was not reviewed by finance") == "other"
 
 
 def _result(*findings: Finding) -> FileResult:

@@ -72,7 +72,7 @@ def execute(options: MetricsOptions) -> int:
         raise UsageError(f"unknown type{did_you_mean(options.type, config.type_names)}")
     records = collect_records(options.root, config, options.today, options.base)
     selection = Selection(options.since, options.until, options.team, options.type)
-    metrics = metrics_for(records, load_review_data(options.root, records), selection, options.today, config)
+    metrics = metrics_for(records, load_review_data(options.root, records, config), selection, options.today, config)
     header = {
         "since": options.since.isoformat() if options.since else None,
         "until": options.until.isoformat() if options.until else None,

@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from handoffs.config import Config
+from handoffs.document.source import for_matching
 from handoffs.errors import GitHubError, UsageError
+from handoffs.matching import Pattern
 from handoffs.metrics.analysis import HandoffRecord, Repeat
 
 if TYPE_CHECKING:
@@ -36,12 +39,12 @@ RETURN_REASONS = ("missing-context", "wrong-scope", "unreviewed-custom-term", "o
 REPEAT_LABEL = "repeated-context"
 MILESTONE_LABEL = "first-milestone"
 _MILESTONE_MARKER = re.compile(r"<!--\s*handoff-first-milestone:\s*(\S+?)\s*-->")
-_REASON_PATTERNS = (
-    ("missing-context", re.compile(r"missing[- ]context|missing|not (?:in|stated|said)|what about|unclear", re.I)),
-    ("unreviewed-custom-term", re.compile(r"custom[- ]term|pricing|discount|legal|sla|payment|security", re.I)),
-    ("wrong-scope", re.compile(r"scope|not promised|cannot deliver", re.I)),
-)
-_EXPLICIT_REASON = re.compile(r"\breason:\s*(missing-context|wrong-scope|unreviewed-custom-term|other)\b", re.I)
+_MISSING_CONTEXT = re.compile(r"missing[- ]context|missing|not (?:in|stated|said)|what about|unclear", re.I)
+# A return is about a custom term when it says so, or uses custom-term language itself: the
+# categories and their patterns come from schema/custom-terms.yaml, never from this file.
+_CUSTOM_TERM = re.compile(r"custom[- ]terms?", re.I)
+_WRONG_SCOPE = re.compile(r"scope|not promised|cannot deliver", re.I)
+_EXPLICIT_REASON = re.compile(rf"\breason:\s*({'|'.join(map(re.escape, RETURN_REASONS))})\b", re.I)
 _FORM_HEADING = re.compile(r"^###\s+(.+?)\s*$", re.M)
 
 
@@ -52,10 +55,7 @@ class Review:
     body: str
     submitted_at: str | None = None
     user: str = ""  # the reviewer's login (without @)
-
-    @property
-    def reason(self) -> str:
-        return classify_return(self.body)
+    reason: str = "other"  # ``classify_return`` of the body, for a changes-requested review
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,21 @@ class Unavailable:
     reason: str
 
 
-def classify_return(body: str) -> str:
-    """The reason a changes-requested review gives; `reason: …` in the review wins."""
+def classify_return(body: str, terms: Pattern | None = None) -> str:
+    """The reason a changes-requested review gives; `reason: …` in the review wins.
+
+    ``terms`` is the custom-term language of ``schema/custom-terms.yaml``
+    (``Config.any_term_pattern``): a review quoting a term is about that term.
+    """
     explicit = _EXPLICIT_REASON.search(body)
     if explicit:
         return explicit[1].lower()
-    for reason, pattern in _REASON_PATTERNS:
-        if pattern.search(body):
-            return reason
+    if _MISSING_CONTEXT.search(body):
+        return "missing-context"
+    if _CUSTOM_TERM.search(body) or (terms is not None and terms.search(for_matching(body)) is not None):
+        return "unreviewed-custom-term"
+    if _WRONG_SCOPE.search(body):
+        return "wrong-scope"
     return "other"
 
 
@@ -151,7 +158,7 @@ def _write_cache(path: Path, pulls: dict[str, list[list[Any]]]) -> None:
         return  # the cache saves requests; failing to write it changes no figure
 
 
-def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData | Unavailable:
+def load_review_data(root: Path, records: Sequence[HandoffRecord], config: Config) -> ReviewData | Unavailable:
     if not (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")):
         return Unavailable("no GITHUB_TOKEN: review data (acceptance, returns) needs the GitHub API")
     from handoffs import github
@@ -169,7 +176,10 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord]) -> ReviewData
             if key not in pulls or any(len(entry) != 4 for entry in pulls[key]):  # older cache: no reviewer
                 pulls[key] = [[r.state, r.body, r.submitted_at, r.user] for r in repo.reviews(record.pull)]
                 fetched = True
-            reviews += [Review(record.handoff_id, state, body, at, user) for state, body, at, user in pulls[key]]
+            reviews += [
+                Review(record.handoff_id, state, body, at, user, classify_return(body, config.any_term_pattern))
+                for state, body, at, user in pulls[key]
+            ]
         issues = repo.issues_labelled(REPEAT_LABEL)
         milestones = milestone_closings(repo.issues_labelled(MILESTONE_LABEL))
     except (GitHubError, UsageError) as exc:

@@ -46,7 +46,7 @@ def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -
     """
     day = today or dt.date.today()
     records = collect_records(root, config, day)
-    reviews = load_review_data(root, records)
+    reviews = load_review_data(root, records, config)
     reviewers = category_reviewers(config)
     months: dict[str, list[HandoffRecord]] = defaultdict(list)
     teams: dict[str, list[HandoffRecord]] = defaultdict(list)
