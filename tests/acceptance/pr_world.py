@@ -30,12 +30,23 @@ class World:
     gh: Repo
 
     def commit_base(self, files: dict[str, str]) -> str:
-        """Commit ``files`` on main in the base checkout."""
+        """Commit ``files`` on main in the base checkout; GitHub's main moves to the same commit."""
         for path, text in files.items():
             target = self.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        return commit_all(self.root, "base")
+        sha = commit_all(self.root, "base")
+        self.sync_main(files)
+        return sha
+
+    def sync_main(self, files: dict[str, str] | None = None) -> str:
+        """Move the double's ``main`` to the checkout's HEAD: the run's code is then the branch tip."""
+        sha = git(self.root, "rev-parse", "HEAD").strip()
+        if sha not in self.gh.commits:
+            parent = self.gh.resolve_ref("main")
+            self.gh.add_commit("base", sha=sha, parents=[parent], branch="main", files=dict(files or {}))
+        self.gh.add_branch("main", sha)
+        return sha
 
     def open_pull(self, files: dict[str, str | None], *, author: str = "handoffs-bot") -> Issue:
         """A pull request changing ``files`` (``None``: removed); contents served at its head."""
@@ -79,7 +90,10 @@ def world(github_double: GitHubDouble, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("HANDOFF_GITHUB_BACKOFF", "0")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
-    return World(root, github_double, github_double.state.add_repo(REPOSITORY))
+    monkeypatch.delenv("GITHUB_WORKFLOW_SHA", raising=False)
+    world = World(root, github_double, github_double.state.add_repo(REPOSITORY))
+    world.sync_main()
+    return world
 
 
 @pytest.fixture

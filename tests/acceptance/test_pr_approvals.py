@@ -332,5 +332,6 @@ def test_a_push_while_evaluating_sets_no_status_on_the_old_head(
     assert code == 1, out
     assert "the run for the newer push decides" in out
     assert pull.head_sha != old_head
-    assert not [s for s in world.gh.statuses_for(old_head) if s.context == CONTEXT]
+    # The old head was set to pending before the evaluation began, and stays so: never success.
+    assert [s.state for s in world.gh.statuses_for(old_head) if s.context == CONTEXT] == ["pending"]
     assert not [s for s in world.gh.statuses_for(pull.head_sha) if s.context == CONTEXT]

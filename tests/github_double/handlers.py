@@ -12,6 +12,7 @@ resources, 422 for what GitHub rejects.
 from __future__ import annotations
 
 import base64
+import difflib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .openapi import Operation
 from .state import (
     STATUS_STATES,
     Branch,
+    Environment,
     GitHubState,
     Issue,
     IssueComment,
@@ -1035,6 +1037,193 @@ def delete_ruleset(req: Request) -> Reply:
     """Delete a ruleset."""
     del req.repo.rulesets[_ruleset(req).id]
     return Reply(204)
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def _patch(before: str | None, after: str | None) -> str:
+    """A unified diff body as GitHub's ``patch`` shows it (hunks only, no ---/+++ header)."""
+    old = (before or "").splitlines(keepends=True)
+    new = (after or "").splitlines(keepends=True)
+    lines = list(difflib.unified_diff(old, new, n=3))[2:]
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+@route("GET", "/repos/{owner}/{repo}/compare/{basehead}")
+def compare_commits(req: Request) -> Reply:
+    """``base...head``: the commits and files ``head`` adds since its merge base with ``base``."""
+    repo = req.repo
+    base_ref, dots, head_ref = req.param("basehead").partition("...")
+    if not dots:
+        raise HTTPError.not_found()
+    base, head = repo.resolve_ref(base_ref), repo.resolve_ref(head_ref)
+    if base not in repo.commits or head not in repo.commits:
+        raise HTTPError.not_found()
+    start = repo.merge_base(base, head)
+    if start is None:
+        raise HTTPError.not_found()
+    before = repo.commits[start].tree
+    ahead = [c for c in repo.ancestors(head) if c not in set(repo.ancestors(base))]
+    behind = [c for c in repo.ancestors(base) if c not in set(repo.ancestors(head))]
+    files = []
+    for path, content in repo.tree_changes(start, head).items():
+        status = "removed" if content is None else ("added" if path not in before else "modified")
+        patch = _patch(before.get(path), content)
+        files.append(
+            {
+                "sha": fake_sha(path, content),
+                "filename": path,
+                "status": status,
+                "additions": patch.count("\n+"),
+                "deletions": patch.count("\n-"),
+                "changes": patch.count("\n+") + patch.count("\n-"),
+                "blob_url": f"{views.repo_html(repo)}/blob/{head}/{quote(path)}",
+                "raw_url": f"{views.repo_html(repo)}/raw/{head}/{quote(path)}",
+                "contents_url": f"{views.repo_api(repo)}/contents/{quote(path)}?ref={head}",
+                "patch": patch,
+            }
+        )
+    url = f"{views.repo_api(repo)}/compare/{base}...{head}"
+    html = f"{views.repo_html(repo)}/compare/{base}...{head}"
+    status = "identical" if base == head else ("ahead" if not behind else ("behind" if not ahead else "diverged"))
+    return Reply(
+        200,
+        {
+            "url": url,
+            "html_url": html,
+            "permalink_url": html,
+            "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch",
+            "base_commit": views.commit_view(repo, repo.commits[base]),
+            "merge_base_commit": views.commit_view(repo, repo.commits[start]),
+            "status": status,
+            "ahead_by": len(ahead),
+            "behind_by": len(behind),
+            "total_commits": len(ahead),
+            "commits": [views.commit_view(repo, repo.commits[c]) for c in reversed(ahead)],
+            "files": files,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- apps, teams, environments
+
+
+@route("GET", "/apps/{app_slug}")
+def get_app(req: Request) -> Reply:
+    """A GitHub App by slug: its integration id is what a ruleset pins a required check to."""
+    app = req.state.apps.get(req.param("app_slug"))
+    if app is None:
+        raise HTTPError.not_found()
+    owner = views.user_view(req.state, app.owner)
+    return Reply(
+        200,
+        {
+            "id": app.id,
+            "slug": app.slug,
+            "node_id": views.node_id("Integration", app.id),
+            "owner": owner,
+            "name": app.name,
+            "description": None,
+            "external_url": f"https://example.invalid/{app.slug}",
+            "html_url": f"{req.state.html_url}/apps/{app.slug}",
+            "created_at": "2020-01-01T00:00:00Z",
+            "updated_at": "2020-01-01T00:00:00Z",
+            "permissions": {"statuses": "write", "contents": "read", "pull_requests": "read"},
+            "events": [],
+        },
+    )
+
+
+@route("GET", "/orgs/{org}/teams/{team_slug}")
+def get_team(req: Request) -> Reply:
+    """A team of an organisation (bypass actors name teams by id)."""
+    team = req.state.teams.get(f"{req.param('org')}/{req.param('team_slug')}".casefold())
+    if team is None:
+        raise HTTPError.not_found()
+    view = views.team_view(req.state, team)
+    now = "2020-01-01T00:00:00Z"
+    org = views.user_view(req.state, team.org)
+    view.update(members_count=len(team.members), repos_count=1, created_at=now, updated_at=now, organization=org)
+    return Reply(200, view)
+
+
+def _environment(req: Request) -> Environment:
+    found = req.repo.environments.get(req.param("environment_name").casefold())
+    if found is None:
+        raise HTTPError.not_found()
+    return found
+
+
+def _environment_view(repo: Repo, env: Environment) -> JSON:
+    url = f"{views.repo_api(repo)}/environments/{quote(env.name)}"
+    policy = None
+    if env.protected_branches or env.custom_branch_policies:
+        policy = {"protected_branches": env.protected_branches, "custom_branch_policies": env.custom_branch_policies}
+    return {
+        "id": env.id,
+        "node_id": views.node_id("Environment", env.id),
+        "name": env.name,
+        "url": url,
+        "html_url": f"{views.repo_html(repo)}/deployments/activity_log?environments_filter={quote(env.name)}",
+        "created_at": env.created_at,
+        "updated_at": env.updated_at,
+        "protection_rules": [],
+        "deployment_branch_policy": policy,
+    }
+
+
+@route("GET", "/repos/{owner}/{repo}/environments/{environment_name}")
+def get_environment(req: Request) -> Reply:
+    return Reply(200, _environment_view(req.repo, _environment(req)))
+
+
+@route("PUT", "/repos/{owner}/{repo}/environments/{environment_name}")
+def put_environment(req: Request) -> Reply:
+    """Create or update an environment; ``deployment_branch_policy`` replaces the setting."""
+    repo = req.repo
+    name = req.param("environment_name")
+    env = repo.environments.get(name.casefold())
+    now = req.state.tick()
+    if env is None:
+        env = repo.environments[name.casefold()] = Environment(req.state.next_id(), name, now, now)
+    body = req.body if isinstance(req.body, dict) else {}
+    if "deployment_branch_policy" in body:
+        policy = body["deployment_branch_policy"] or {}
+        env.protected_branches = bool(policy.get("protected_branches"))
+        env.custom_branch_policies = bool(policy.get("custom_branch_policies"))
+        if env.protected_branches == env.custom_branch_policies and policy:
+            raise HTTPError(422, "Exactly one of protected_branches and custom_branch_policies must be true")
+        if not env.custom_branch_policies:
+            env.branch_policies = []
+    env.updated_at = now
+    return Reply(200, _environment_view(repo, env))
+
+
+def _branch_policy_view(ident: int, name: str, kind: str) -> JSON:
+    return {"id": ident, "node_id": views.node_id("DeploymentBranchPolicy", ident), "name": name, "type": kind}
+
+
+@route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies")
+def list_deployment_branch_policies(req: Request) -> Reply:
+    env = _environment(req)
+    policies = [_branch_policy_view(*p) for p in env.branch_policies]
+    return Reply(200, {"total_count": len(policies), "branch_policies": policies})
+
+
+@route("POST", "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies")
+def create_deployment_branch_policy(req: Request) -> Reply:
+    """Allow a branch (name or pattern) to deploy; only with custom branch policies switched on."""
+    env = _environment(req)
+    if not env.custom_branch_policies:
+        raise HTTPError(404, "Custom branch policies are not enabled for this environment")
+    name, kind = str(req.field("name")), str(req.field("type") or "branch")
+    if any(p[1] == name and p[2] == kind for p in env.branch_policies):
+        raise HTTPError(303, "already exists")
+    entry = (req.state.next_id(), name, kind)
+    env.branch_policies.append(entry)
+    return Reply(200, _branch_policy_view(*entry))
 
 
 # ----------------------------------------------------------------------------- misc

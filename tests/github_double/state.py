@@ -171,6 +171,29 @@ class Ruleset:
 
 
 @dataclass
+class Environment:
+    """An Actions environment and the branches allowed to deploy to it."""
+
+    id: int
+    name: str
+    created_at: str
+    updated_at: str
+    protected_branches: bool = False
+    custom_branch_policies: bool = False
+    branch_policies: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, type)
+
+
+@dataclass
+class App:
+    """A GitHub App (``slug`` is how it is looked up; ``id`` is its integration id)."""
+
+    id: int
+    slug: str
+    name: str
+    owner: str
+
+
+@dataclass
 class Branch:
     """A branch head and its classic protection settings (as last PUT)."""
 
@@ -262,6 +285,34 @@ class Issue:
         self.updated_at = self.repo.state.tick()
         return commit.sha
 
+    def update_branch(self, by: str | None = None) -> str:
+        """GitHub's "Update branch": merge the base branch's tip into the head; returns the new head.
+
+        The merge takes the base's tree with the pull request's own changes on top (the
+        double knows no conflicts: a path both sides changed keeps the pull request's version).
+        """
+        part = self._pull()
+        repo = self.repo
+        base_tip = repo.resolve_ref(part.base_ref)
+        own = repo.tree_changes(repo.merge_base(base_tip, part.head_sha) or base_tip, part.head_sha)
+        tree = dict(repo.commits[base_tip].tree)
+        for path, content in own.items():
+            if content is None:
+                tree.pop(path, None)
+            else:
+                tree[path] = content
+        commit = repo.add_commit(
+            f"Merge branch '{part.base_ref}' into {part.head_ref}",
+            author=by or self.user,
+            parents=[part.head_sha, base_tip],
+            branch=part.head_ref,
+        )
+        commit.tree = tree
+        part.head_sha, part.base_sha = commit.sha, base_tip
+        part.commits.append(commit.sha)
+        self.updated_at = repo.state.tick()
+        return commit.sha
+
     def merge(self, by: str | None = None, *, message: str | None = None, method: str = "merge") -> str:
         """Merge the pull request into its base branch; returns the new commit's sha.
 
@@ -312,6 +363,7 @@ class Repo:
     branches: dict[str, Branch] = field(default_factory=dict)
     commits: dict[str, Commit] = field(default_factory=dict)
     collaborators: list[str] = field(default_factory=list)
+    environments: dict[str, Environment] = field(default_factory=dict)  # key: name.casefold()
     git_dir: Path | None = None  # a real (bare) repository to read unknown branches/files from
 
     @property
@@ -608,6 +660,31 @@ class Repo:
         )
         return made
 
+    def ancestors(self, sha: str) -> list[str]:
+        """``sha`` and every commit it descends from, nearest first (breadth first)."""
+        seen: list[str] = []
+        queue = [sha]
+        while queue:
+            current = queue.pop(0)
+            if current in seen or current not in self.commits:
+                continue
+            seen.append(current)
+            queue.extend(self.commits[current].parents)
+        return seen
+
+    def merge_base(self, base: str, head: str) -> str | None:
+        """The nearest commit of ``head``'s history that ``base`` also descends from."""
+        base_history = set(self.ancestors(base))
+        return next((sha for sha in self.ancestors(head) if sha in base_history), None)
+
+    def tree_changes(self, start: str, end: str) -> dict[str, str | None]:
+        """What ``end``'s tree changes against ``start``'s: path → new content (``None``: removed)."""
+        before, after = self.commits[start].tree, self.commits[end].tree
+        changed: dict[str, str | None] = {
+            p: after.get(p) for p in set(before) | set(after) if before.get(p) != after.get(p)
+        }
+        return dict(sorted(changed.items()))
+
     def branch_from_git(self, name: str) -> Branch | None:
         """Learn branch ``name`` (and its head commit) from the attached git repository."""
         sha = _git(self.git_dir, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}^{{commit}}")
@@ -644,6 +721,7 @@ class GitHubState:
     teams: dict[str, Team] = field(default_factory=dict)  # key: "org/slug"
     repos: dict[str, Repo] = field(default_factory=dict)  # key: "owner/name".casefold()
     tokens: dict[str, str] = field(default_factory=dict)  # token -> login
+    apps: dict[str, App] = field(default_factory=dict)  # key: slug
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001), repr=False)
     _clock: datetime = field(default_factory=lambda: datetime(2024, 5, 1, 9, 0, 0, tzinfo=UTC))
@@ -677,6 +755,13 @@ class GitHubState:
         team = Team(slug=slug, id=self.next_id(), org=org, name=slug, members=list(members or []))
         self.teams[f"{org}/{slug}".casefold()] = team
         return team
+
+    def add_app(self, slug: str, *, app_id: int | None = None, owner: str = "acme") -> App:
+        """Register the GitHub App ``slug`` (GitHub Actions is ``github-actions``, id 15368 on github.com)."""
+        self.user(owner, type="Organization")
+        app = App(id=app_id or self.next_id(), slug=slug, name=slug, owner=owner)
+        self.apps[slug] = app
+        return app
 
     def add_token(self, token: str, login: str) -> None:
         """Requests with ``Authorization: token <token>`` act as ``login``."""

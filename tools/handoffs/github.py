@@ -53,7 +53,8 @@ def settings_from_env(
 ) -> Settings:
     """Flags first, then the GitHub Actions environment variables."""
     env = os.environ if environ is None else environ
-    token = token or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+    # GH_ENTERPRISE_TOKEN: what `gh` reads on GitHub Enterprise Server, accepted here too.
+    token = token or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or env.get("GH_ENTERPRISE_TOKEN")
     repository = repository or env.get("GITHUB_REPOSITORY")
     api_url = (api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     if not token:
@@ -149,6 +150,35 @@ class Visibility:
     pages_enabled: bool
     pages_public: object  # True/False when GitHub says; anything else means it did not
     pages_url: str | None
+
+
+@dataclass(frozen=True)
+class ComparedFile:
+    """One file of a comparison, with its patch (``None``: binary, or too large for GitHub to show)."""
+
+    filename: str
+    status: str
+    previous_filename: str | None
+    patch: str | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``base...head``: what ``head`` changes against its merge base with ``base``."""
+
+    merge_base: str
+    files: tuple[ComparedFile, ...]
+    complete: bool  # False when GitHub cut the file list short (it lists at most 300)
+
+
+@dataclass(frozen=True)
+class EnvironmentInfo:
+    """An Actions environment and the branches allowed to deploy to it."""
+
+    name: str
+    custom_branches: bool  # deployments limited to the branch policies below
+    protected_branches: bool  # …or to every protected branch (any of them)
+    branch_policies: tuple[str, ...]  # names/patterns, for custom_branches
 
 
 @dataclass(frozen=True)
@@ -281,8 +311,9 @@ class GitHubRepo:
             lambda: self._repo.get_pull(number).create_review_request(reviewers=wanted),
         )
 
-    def open_pulls_from(self, head_branch: str) -> list[PullInfo]:
-        owner = self.full_name.split("/")[0]
+    def open_pulls_from(self, head_branch: str, *, owner: str | None = None) -> list[PullInfo]:
+        """Open pull requests from ``owner:head_branch`` (default owner: this repository's, not a fork's)."""
+        owner = owner or self.full_name.split("/")[0]
 
         def go() -> list[int]:
             return [p.number for p in self._repo.get_pulls(state="open", head=f"{owner}:{head_branch}")]
@@ -308,6 +339,31 @@ class GitHubRepo:
             return str(status.sha)
 
         return self._call(f"merge pull request #{number}", go)
+
+    def branch_sha(self, branch: str) -> str:
+        """The commit at the tip of ``branch`` now."""
+        data = self._json("GET", f"/branches/{quote(branch, safe='')}", f"read branch {branch}")
+        sha = (data or {}).get("commit", {}).get("sha")
+        if not isinstance(sha, str):
+            raise GitHubError(f"GitHub answered without a commit for branch {branch}")
+        return sha
+
+    # Beyond this many files GitHub's comparison is cut short (it lists at most 300).
+    COMPARE_MAX_FILES = 300
+
+    def compare(self, base: str, head: str) -> Comparison:
+        """``GET /compare/base...head``: the change ``head`` makes against its merge base with ``base``."""
+        data = self._json(
+            "GET",
+            f"/compare/{quote(base, safe='')}...{quote(head, safe='')}?per_page=100",
+            f"compare {base[:12]}...{head[:12]}",
+        )
+        files = tuple(
+            ComparedFile(f.get("filename", ""), f.get("status", ""), f.get("previous_filename"), f.get("patch"))
+            for f in (data or {}).get("files") or []
+        )
+        merge_base = ((data or {}).get("merge_base_commit") or {}).get("sha") or ""
+        return Comparison(merge_base, files, len(files) < self.COMPARE_MAX_FILES)
 
     # --- files ---------------------------------------------------------------------
 
@@ -464,6 +520,71 @@ class GitHubRepo:
 
     def update_ruleset(self, ruleset_id: int, payload: dict[str, Any]) -> None:
         self._json("PUT", f"/rulesets/{ruleset_id}", f"update ruleset {payload.get('name')}", payload)
+
+    # --- apps, teams, environments ------------------------------------------------------
+
+    def app_id(self, slug: str) -> int | None:
+        """The integration id of the GitHub App ``slug`` (``None``: no such app, or not visible)."""
+        data = self._optional(f"{self.settings.api_url}/apps/{quote(slug, safe='')}", f"look up the app {slug}")
+        ident = (data or {}).get("id")
+        return ident if isinstance(ident, int) else None
+
+    def team_id(self, org: str, slug: str) -> int | None:
+        """The id of team ``org/slug`` (``None``: no such team, or the owner is not an organisation)."""
+        url = f"{self.settings.api_url}/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
+        data = self._optional(url, f"look up the team {org}/{slug}")
+        ident = (data or {}).get("id")
+        return ident if isinstance(ident, int) else None
+
+    def environment(self, name: str) -> EnvironmentInfo | None:
+        """The Actions environment ``name`` and its deployment branches (``None``: it does not exist)."""
+        where = f"{self._repo.url}/environments/{quote(name, safe='')}"
+        data = self._optional(where, f"read environment {name}")
+        if data is None:
+            return None
+        policy = data.get("deployment_branch_policy") or {}
+        custom = bool(policy.get("custom_branch_policies"))
+        names: tuple[str, ...] = ()
+        if custom:
+            listed = self._json(
+                "GET",
+                f"/environments/{quote(name, safe='')}/deployment-branch-policies?per_page=100",
+                f"list the deployment branches of {name}",
+            )
+            names = tuple(
+                str(b.get("name"))
+                for b in (listed or {}).get("branch_policies") or []
+                if b.get("type", "branch") == "branch"
+            )
+        return EnvironmentInfo(name, custom, bool(policy.get("protected_branches")), names)
+
+    def put_environment(self, name: str) -> None:
+        """Create or update environment ``name`` so that only custom branch policies may deploy."""
+        payload = {"deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True}}
+        self._json("PUT", f"/environments/{quote(name, safe='')}", f"configure environment {name}", payload)
+
+    def add_deployment_branch(self, environment: str, branch: str) -> None:
+        self._json(
+            "POST",
+            f"/environments/{quote(environment, safe='')}/deployment-branch-policies",
+            f"allow {branch} to deploy to {environment}",
+            {"name": branch, "type": "branch"},
+        )
+
+    def _optional(self, url: str, what: str) -> Any:
+        """GET ``url``: its JSON, or ``None`` on 404 (other failures raise as usual)."""
+        from github import GithubException
+
+        def go() -> Any:
+            try:
+                _, data = self._requester.requestJsonAndCheck("GET", url)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            return data
+
+        return self._call(what, go)
 
 
 def _issue_info(issue: Any) -> IssueInfo:

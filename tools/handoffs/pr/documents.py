@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from handoffs.config import Category, Config
+from handoffs.document import yamlsafe
+from handoffs.document.frontmatter_split import SplitProblem, split
 from handoffs.document.handoff import Handoff, parse_handoff
 from handoffs.errors import HandoffError
 from handoffs.findings import FindingSink, Severity
+from handoffs.model import HANDLE_PATTERN
 from handoffs.rules.terms import find_term_hits
 from handoffs.verdicts import scope_changes as changed_scope
 from handoffs.verdicts import scope_of
 
 # Where in-memory content is said to live: only its path relative to this root matters.
 _VIRTUAL_ROOT = Path("/handoff-repository")
+
+# A base version that does not load is still searched for its owners, but only in its head:
+# front matter sits at the top, and a huge file must not cost a huge parse.
+LENIENT_READ_BYTES = 256 * 1024
+_HANDLE = re.compile(HANDLE_PATTERN)
+_SIDES = (("sales owner", "from"), ("receiving owner", "to"))
 
 
 @dataclass(frozen=True)
@@ -68,3 +78,38 @@ def scope_changes(base: Handoff | None, head: Handoff | None) -> tuple[str, ...]
     if base is None or head is None:
         return ()
     return changed_scope(scope_of(base.body), scope_of(head.body))
+
+
+@dataclass(frozen=True)
+class LenientOwners:
+    """The owners still readable in a version of a handoff that does not load cleanly.
+
+    ``complete`` only when both owners were read from YAML nobody could read two ways
+    (no duplicate keys, no syntax errors): anything less and the decision must add the
+    admin team, because an owner may be missing from what was read.
+    """
+
+    parties: tuple[tuple[str, str, str | None], ...]  # (role, @owner, team or None)
+    complete: bool
+    why: str  # what was wrong with the version, for the summary
+
+
+def lenient_owners(raw: str | bytes, problems: tuple[str, ...] = ()) -> LenientOwners:
+    """``from.owner``/``to.owner`` of a handoff version that fails to load, read as leniently as is safe."""
+    data = raw[:LENIENT_READ_BYTES] if isinstance(raw, bytes) else raw[:LENIENT_READ_BYTES].encode("utf-8", "replace")
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    why = "; ".join(problems[:2]) or "it cannot be read"
+    parts = split(tuple(text.split("\n")))
+    if isinstance(parts, SplitProblem):
+        return LenientOwners((), False, why)
+    doc = yamlsafe.load(parts.yaml, first_line=parts.yaml_line)
+    ambiguous = any(p.kind in {"syntax", "duplicate", "alias", "tag", "not-mapping", "key"} for p in doc.problems)
+    front = doc.data if isinstance(doc.data, dict) else {}
+    parties: list[tuple[str, str, str | None]] = []
+    for role, key in _SIDES:
+        side = front.get(key)
+        owner = side.get("owner") if isinstance(side, dict) else None
+        team = side.get("team") if isinstance(side, dict) else None
+        if isinstance(owner, str) and _HANDLE.match(owner):
+            parties.append((role, owner, team if isinstance(team, str) and team else None))
+    return LenientOwners(tuple(parties), len(parties) == len(_SIDES) and not ambiguous, why)
