@@ -74,7 +74,7 @@ BODY_SECTIONS = [
 # The CLI contract: every `handoff` command line each workflow runs.
 EXPECTED_HANDOFF_COMMANDS = {
     "pr-check.yml": ["handoff pr-check", "handoff codeowners --check"],
-    "joint-approval.yml": ['handoff approvals --pr "$PR_NUMBER"'],
+    "joint-approval.yml": ["handoff approvals"],
     "on-merge.yml": ["handoff on-merge"],
     "issue-to-pr.yml": ["handoff issue-to-pr"],
     "alerts.yml": ["handoff alerts --issue --post --payload slack", "handoff alerts --issue"],
@@ -241,6 +241,7 @@ def test_zizmor_ignores_only_the_documented_findings() -> None:
         "crm-sync.yml",
         "crm-write-back.yml",
         "issue-to-pr.yml",
+        "joint-approval.yml",
         "merge.yml",
         "on-merge.yml",
         "pr-check.yml",
@@ -463,12 +464,9 @@ def test_joint_approval_never_runs_the_pull_requests_code() -> None:
     }
     relay = _load(WORKFLOWS / "joint-approval-review.yml")
     assert triggers["workflow_run"]["workflows"] == [relay["name"]]
-    assert set(_triggers(relay)) == {"pull_request_review"}
-    assert set(_triggers(relay)["pull_request_review"]["types"]) == {
-        "submitted",
-        "edited",
-        "dismissed",
-    }
+    # Reviews and merge-queue entries are relayed: neither triggers pull_request_target.
+    assert set(_triggers(relay)) == {"pull_request_review", "merge_group"}
+    assert set(_triggers(relay)["pull_request_review"]["types"]) == {"submitted", "edited", "dismissed"}
     # The relay has no permissions and runs no action and no project code.
     for job in _jobs(relay).values():
         assert job["permissions"] == {}
@@ -485,14 +483,35 @@ def test_joint_approval_never_runs_the_pull_requests_code() -> None:
     checkouts = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")]
     assert len(checkouts) == 1
     checkout_with = checkouts[0]["with"]
-    # github.sha is a base-branch commit for both triggers; never the PR head.
+    # github.sha is a default-branch commit for both triggers; never the PR head.
     assert checkout_with.get("ref", "${{ github.sha }}") == "${{ github.sha }}"
     assert "repository" not in checkout_with
     text = json.dumps(job["steps"])
     for forbidden in ("pull_request.head", "github.head_ref", "refs/pull/", "merge_commit_sha"):
         assert forbidden not in text, forbidden
+    # The deciding command takes the pull request from GitHub's event payload, nothing from a step output.
     (decide,) = [s for s in job["steps"] if "handoff approvals" in s.get("run", "")]
-    assert decide["env"]["PR_NUMBER"] == "${{ steps.pr.outputs.number }}"
+    assert set(decide["env"]) == {"GITHUB_TOKEN"}
+    assert "gh " not in text, "no gh CLI: it needs GH_ENTERPRISE_TOKEN/GH_HOST on GitHub Enterprise Server"
+
+
+def test_joint_approval_posts_as_the_app_whose_key_only_the_default_branch_can_read() -> None:
+    (job,) = _jobs(_load(WORKFLOWS / "joint-approval.yml")).values()
+    # setup-github limits this environment's deployments to the default branch.
+    assert job["environment"] == "handoff-approval"
+    (app,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/create-github-app-token@")]
+    assert app["with"]["private-key"] == "${{ secrets.HANDOFF_APP_PRIVATE_KEY }}"
+    assert app["with"]["client-id"] == "${{ vars.HANDOFF_APP_CLIENT_ID }}"
+    assert app["with"]["permission-statuses"] == "write"
+    assert not {k for k in app["with"] if k.startswith("permission-")} - {
+        "permission-statuses",
+        "permission-contents",
+        "permission-pull-requests",
+    }, "the App's token gets no more than the decision needs"
+    (decide,) = [s for s in job["steps"] if "handoff approvals" in s.get("run", "")]
+    assert decide["env"]["GITHUB_TOKEN"] == "${{ steps.app.outputs.token || github.token }}"
+    steps = [s.get("id") for s in job["steps"]]
+    assert steps.index("app") < job["steps"].index(decide)
 
 
 @pytest.mark.parametrize("path", _workflow_files(), ids=lambda p: p.name)
@@ -638,7 +657,6 @@ def test_the_setup_action_installs_the_release_it_is_part_of() -> None:
 
 
 def test_every_workflow_of_ours_installs_the_tool_through_the_setup_action() -> None:
-    # joint-approval.yml installs from its base checkout itself (owned by the approval work).
     for path in _workflow_files():
         for job_id, job in _jobs(_load(path)).items():
             steps = job.get("steps", []) or []
@@ -647,7 +665,7 @@ def test_every_workflow_of_ours_installs_the_tool_through_the_setup_action() -> 
                 for s in steps
                 for line in s.get("run", "").splitlines()
             )
-            if not runs_handoff or path.name == "joint-approval.yml":
+            if not runs_handoff:
                 continue
             uses = [s.get("uses") for s in steps]
             assert SETUP_ACTION in uses, f"{path.name} job {job_id}"

@@ -1226,6 +1226,26 @@ def create_deployment_branch_policy(req: Request) -> Reply:
     return Reply(200, _branch_policy_view(*entry))
 
 
+def _secrets_view(names: list[str]) -> JSON:
+    stamp = "2020-01-01T00:00:00Z"
+    return {
+        "total_count": len(names),
+        "secrets": [{"name": n, "created_at": stamp, "updated_at": stamp} for n in names],
+    }
+
+
+@route("GET", "/repos/{owner}/{repo}/actions/secrets")
+def list_repo_secrets(req: Request) -> Reply:
+    """The repository's Actions secrets: names, never values."""
+    return Reply(200, _secrets_view(req.repo.secrets))
+
+
+@route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/secrets")
+def list_environment_secrets(req: Request) -> Reply:
+    """An environment's secrets: names, never values."""
+    return Reply(200, _secrets_view(_environment(req).secrets))
+
+
 # ----------------------------------------------------------------------------- misc
 
 

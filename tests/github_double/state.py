@@ -181,6 +181,7 @@ class Environment:
     protected_branches: bool = False
     custom_branch_policies: bool = False
     branch_policies: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, type)
+    secrets: list[str] = field(default_factory=list)  # names only: GitHub never shows a value
 
 
 @dataclass
@@ -364,6 +365,7 @@ class Repo:
     commits: dict[str, Commit] = field(default_factory=dict)
     collaborators: list[str] = field(default_factory=list)
     environments: dict[str, Environment] = field(default_factory=dict)  # key: name.casefold()
+    secrets: list[str] = field(default_factory=list)  # repository Actions secrets, names only
     git_dir: Path | None = None  # a real (bare) repository to read unknown branches/files from
 
     @property
@@ -728,6 +730,15 @@ class GitHubState:
 
     def __post_init__(self) -> None:
         self.user(self.viewer, type="Bot")
+        self.add_app("github-actions", app_id=15368, owner="github")  # as on github.com
+
+    def add_environment(self, repo: Repo, name: str, *, branches: list[str] | None = None) -> Environment:
+        """Seed an environment; ``branches``: deployments limited to them (None: from any branch)."""
+        now = self.tick()
+        env = Environment(self.next_id(), name, now, now, custom_branch_policies=branches is not None)
+        env.branch_policies = [(self.next_id(), b, "branch") for b in branches or []]
+        repo.environments[name.casefold()] = env
+        return env
 
     def next_id(self) -> int:
         """A fresh, unique id for any object."""

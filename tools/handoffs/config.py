@@ -189,6 +189,9 @@ class RulesFile(_Strict):
     base_branch: str = "main"
     handoffs_dir: str = DEFAULT_HANDOFFS_DIR
     admin_team: str
+    # The GitHub App (its slug) whose statuses alone satisfy handoff/joint-approval
+    # (README: threat model). None: GitHub Actions, which any workflow can post as.
+    approval_app: str | None = None
     sourced_sections: list[SectionName]
     item_sections: list[SectionName] = []
     decision_roles: list[str]

@@ -571,6 +571,16 @@ class GitHubRepo:
             {"name": branch, "type": "branch"},
         )
 
+    def secret_names(self, environment: str | None = None) -> frozenset[str] | None:
+        """Names of the repository's Actions secrets, or of ``environment``'s (``None``: not readable)."""
+        where = f"/environments/{quote(environment, safe='')}/secrets" if environment else "/actions/secrets"
+        data = self._optional(
+            f"{self._repo.url}{where}?per_page=100", f"list the secrets of {environment or 'the repository'}"
+        )
+        if data is None:
+            return None
+        return frozenset(str(s.get("name")) for s in data.get("secrets") or [])
+
     def _optional(self, url: str, what: str) -> Any:
         """GET ``url``: its JSON, or ``None`` on 404 (other failures raise as usual)."""
         from github import GithubException

@@ -33,7 +33,7 @@ from handoffs.errors import GitHubError, UsageError
 
 if TYPE_CHECKING:
     from handoffs.github import ChangedFile, GitHubRepo, PullInfo, ReviewInfo
-    from handoffs.pr.approval import Decision, HandoffChange
+    from handoffs.pr.approval import Decision, HandoffChange, Requirement, Review
 
 # GitHub names a merge queue's temporary branch gh-readonly-queue/<base>/pr-<number>-<head sha>.
 MERGE_QUEUE_REF = re.compile(
@@ -161,7 +161,7 @@ def evaluate(options: ApprovalsOptions, config: Config, gh: GitHubRepo) -> int:
     touched: list[str] = []  # commits this run set to pending: on failure they get `error`
     try:
         pr = gh.pull(options.pr)
-        tip = _refuse_unless_protected(options, config, gh, pr)
+        tip = refuse_unless_protected(options, config, gh, pr)
         status_sha = options.merge_group_sha or pr.head_sha
         gh.set_status(status_sha, state="pending", context=CONTEXT, description=_evaluating(), target_url=_run_url())
         touched.append(status_sha)
@@ -196,7 +196,7 @@ def _set_error(gh: GitHubRepo, sha: str, description: str) -> None:
         gh.set_status(sha, state="error", context=CONTEXT, description=description, target_url=_run_url())
 
 
-def _refuse_unless_protected(options: ApprovalsOptions, config: Config, gh: GitHubRepo, pr: PullInfo) -> str:
+def refuse_unless_protected(options: ApprovalsOptions, config: Config, gh: GitHubRepo, pr: PullInfo) -> str:
     """Only the protected branch's current code, judging a pull request into that branch, may decide.
 
     Returns that branch's tip, which every comparison of this run is made against.
@@ -242,11 +242,21 @@ def _code_identity(root: Path) -> dict[str, str]:
     return found
 
 
-def _decide_and_report(  # noqa: PLR0917 - private; one caller
-    options: ApprovalsOptions, config: Config, gh: GitHubRepo, pr: PullInfo, status_sha: str, tip: str
-) -> int:
-    from handoffs.github import append_step_summary
-    from handoffs.pr.approval import CONTEXT, Review, admin_files, decide, listing_problem, requirements, roster
+@dataclass(frozen=True)
+class Judgement:
+    """A decision and what it rests on (``handoff merge`` records who approved from it)."""
+
+    decision: Decision
+    needed: list[Requirement]
+    reviews: list[Review]
+    people: frozenset[str]
+    same_change: dict[str, str]
+    paths: list[str]
+
+
+def judge(options: ApprovalsOptions, config: Config, gh: GitHubRepo, pr: PullInfo, tip: str) -> Judgement:
+    """The joint-approval decision on ``pr``'s head: the one definition every command uses."""
+    from handoffs.pr.approval import Review, admin_files, decide, listing_problem, requirements, roster
 
     files = gh.pull_files(pr.number)
     changes = handoff_changes(options, config, gh, files, pr.head_sha)
@@ -262,6 +272,17 @@ def _decide_and_report(  # noqa: PLR0917 - private; one caller
     decision = decide(
         needed, problems, reviews, author=pr.author, head_sha=pr.head_sha, people=people, same_change=same
     )
+    return Judgement(decision, needed, reviews, people, same, [c.path for c in changes])
+
+
+def _decide_and_report(  # noqa: PLR0917 - private; one caller
+    options: ApprovalsOptions, config: Config, gh: GitHubRepo, pr: PullInfo, status_sha: str, tip: str
+) -> int:
+    from handoffs.github import append_step_summary
+    from handoffs.pr.approval import CONTEXT
+
+    judged = judge(options, config, gh, pr, tip)
+    decision = judged.decision
     # The files were listed for whatever the head was at that moment: if it moved
     # since ``pr`` was read, this decision may describe another commit than head_sha.
     latest = gh.pull(pr.number).head_sha
@@ -274,7 +295,7 @@ def _decide_and_report(  # noqa: PLR0917 - private; one caller
     gh.set_status(
         status_sha, state=decision.state.value, context=CONTEXT, description=decision.description, target_url=_run_url()
     )
-    report = _summary(pr.number, pr.head_sha, [c.path for c in changes], decision, options.merge_group_sha)
+    report = _summary(pr.number, pr.head_sha, judged.paths, decision, options.merge_group_sha)
     append_step_summary(report)
     print(report)
     return 0 if decision.satisfied else 1

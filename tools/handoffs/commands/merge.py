@@ -52,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def merge(options: ApprovalsOptions, config: Config, gh: GitHubRepo, method: str) -> int:
-    from handoffs.commands.approvals import handoff_changes
-    from handoffs.pr.approval import Review, admin_files, decide, listing_problem, requirements, roster
+    from handoffs.commands.approvals import RefusedError, judge, refuse_unless_protected
     from handoffs.pr.merge_record import merge_message, verified_approvers
 
     pr = gh.pull(options.pr)
@@ -63,21 +62,25 @@ def merge(options: ApprovalsOptions, config: Config, gh: GitHubRepo, method: str
             "base_branch): its approval is not decided by this branch's roster and rules; nothing merged"
         )
         return 1
-    files = gh.pull_files(pr.number)
-    changes = handoff_changes(options, config, gh, files, pr.head_sha)
-    others = admin_files((f for c in files for f in (c.filename, c.previous_filename) if f), config.handoffs_dir)
-    needed, problems = requirements(changes, config, pr.author, sorted(set(others)))
-    incomplete = listing_problem(len(files), pr.changed_files)
-    if incomplete:
-        problems.insert(0, incomplete)
-    reviews = [Review(r.user, r.state, r.commit_id) for r in gh.reviews(pr.number)]
-    people = roster(config)
-    decision = decide(needed, problems, reviews, author=pr.author, head_sha=pr.head_sha, people=people)
+    try:
+        tip = refuse_unless_protected(options, config, gh, pr)
+    except RefusedError as refusal:
+        print(f"merge: refused, nothing merged: {refusal}")
+        return 1
+    judged = judge(options, config, gh, pr, tip)
+    decision = judged.decision
     if not decision.satisfied:
         print(f"merge: #{pr.number} is not jointly approved, nothing merged: {decision.description}")
         print("\n".join(decision.lines))
         return 1
-    approvers = verified_approvers(needed, reviews, author=pr.author, head_sha=pr.head_sha, people=people)
+    approvers = verified_approvers(
+        judged.needed,
+        judged.reviews,
+        author=pr.author,
+        head_sha=pr.head_sha,
+        people=judged.people,
+        same_change=judged.same_change,
+    )
     if method == "squash":
         title = f"{pr.title} (#{pr.number})"
         description = ""

@@ -10,7 +10,7 @@ approval's own ``decide`` — and nobody else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from handoffs.pr.approval import Requirement, Review, decide
 
@@ -25,13 +25,20 @@ def verified_approvers(
     author: str,
     head_sha: str,
     people: frozenset[str],
+    same_change: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Every candidate whose own review alone satisfies one of ``needed``, in requirement order."""
+    """Every candidate whose own review alone satisfies one of ``needed``, in requirement order.
+
+    An approval carried over from an earlier commit with the same change counts here
+    exactly as it counted in the decision (``same_change``, see ``decide``).
+    """
     approvers: list[str] = []
     for requirement in needed:
         for candidate in sorted(requirement.candidates):
             alone = Requirement(requirement.role, frozenset({candidate}))
-            verdict = decide([alone], [], reviews, author=author, head_sha=head_sha, people=people)
+            verdict = decide(
+                [alone], [], reviews, author=author, head_sha=head_sha, people=people, same_change=same_change
+            )
             if verdict.satisfied:
                 approvers.append(candidate)
     return list(dict.fromkeys(approvers))
