@@ -231,3 +231,9 @@ def test_a_merge_queue_makes_up_to_date_optional(with_app: World, run_cli: Calla
     assert result.exit_code == 0, result.out
     assert "ok      ruleset" in result.out
     assert len(writes(with_app)) == before
+
+
+def test_accept_forgeable_exits_0_but_still_says_so(ghes: World, run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli("setup-github", "--accept-forgeable")
+    assert result.exit_code == 0, result.out
+    assert "NOT SECURE — the joint approval can still be forged" in result.out

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 class SetupOptions:
     root: Path
     dry_run: bool
+    accept_forgeable: bool = False  # exit 0 although the approval can be forged (still said plainly)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print the plan, change nothing (offline without a token)"
     )
+    parser.add_argument(
+        "--accept-forgeable",
+        action="store_true",
+        help="exit 0 even while handoff/joint-approval can be forged (no approval App yet); it is still reported",
+    )
     add_github_arguments(parser)
     add_root_argument(parser)
     parser.set_defaults(run=run)
@@ -93,7 +99,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from handoffs.github import connect_from_args
 
-    options = SetupOptions(resolve_root(args.root), args.dry_run)
+    options = SetupOptions(resolve_root(args.root), args.dry_run, args.accept_forgeable)
     config = load_config(options.root)
     if options.dry_run and not any(os.environ.get(v) for v in ("GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN")):
         return offline_plan(config)
@@ -146,7 +152,7 @@ def configure(gh: GitHubRepo, config: Config, options: SetupOptions) -> int:
     ruleset = plan_ruleset(gh, config, pins)
     changes = len(labels) + (environment is not None) + (ruleset is not None)
     if options.dry_run:
-        return _report(security, done=f"dry run: {changes} change(s) planned, none made")
+        return _report(security, options, done=f"dry run: {changes} change(s) planned, none made")
     for change in labels:
         if change.current_name is None:
             gh.create_label(change.spec)
@@ -167,7 +173,7 @@ def configure(gh: GitHubRepo, config: Config, options: SetupOptions) -> int:
         if changes
         else f"{gh.full_name} is already configured; nothing to change"
     )
-    return _report(security, done=done)
+    return _report(security, options, done=done)
 
 
 _NO_APP = (
@@ -301,8 +307,12 @@ def plan_ruleset(gh: GitHubRepo, config: Config, pins: Pins) -> RulesetChange | 
     return RulesetChange(int(current["id"]), tuple(wrong), strengthened(desired, current))
 
 
-def _report(security: Security, *, done: str) -> int:
-    """The last word: is the joint approval bound to the protected code? Exit 1 while it is not."""
+def _report(security: Security, options: SetupOptions, *, done: str) -> int:
+    """The last word: is the joint approval bound to the protected code? Exit 1 while it is not.
+
+    ``--accept-forgeable`` turns a forgeable set-up's exit status into 0 (a trial
+    repository without its App yet); the report says the same either way.
+    """
     print(f"setup-github: {done}")
     for problem in security.incomplete:
         print(f"setup-github: incomplete: {problem}")
@@ -310,7 +320,7 @@ def _report(security: Security, *, done: str) -> int:
         print("setup-github: NOT SECURE — the joint approval can still be forged:")
         for problem in security.forgeable:
             print(f"  - {problem}")
-        return 1
+        return 0 if options.accept_forgeable and not security.incomplete else 1
     if security.incomplete:
         return 1
     print(
