@@ -42,7 +42,7 @@ def with_app(ghes: World) -> World:
 
 
 def key_in_environment(w: World) -> None:
-    w.gh.environments["handoff-approval"].secrets.append("HANDOFF_APP_PRIVATE_KEY")
+    w.gh.environments["handoff-approval"].secrets.append("HANDOFF_APPROVAL_APP_KEY")
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_with_the_app_the_check_is_pinned_to_it_and_its_key_is_fenced_to_main(
 ) -> None:
     result = run_cli("setup-github")
     assert result.exit_code == 1, result.out  # the key is not in the environment yet
-    assert "has no secret HANDOFF_APP_PRIVATE_KEY" in result.out
+    assert "has no secret HANDOFF_APPROVAL_APP_KEY" in result.out
     assert "NOT SECURE" not in result.out
     env = with_app.gh.environments["handoff-approval"]
     assert (env.custom_branch_policies, env.protected_branches) == (True, False)
@@ -132,7 +132,7 @@ def test_an_environment_open_to_other_branches_is_not_secure(
     with_app: World, run_cli: Callable[..., CliResult]
 ) -> None:
     env = with_app.double.state.add_environment(with_app.gh, "handoff-approval", branches=["main", "release/*"])
-    env.secrets.append("HANDOFF_APP_PRIVATE_KEY")
+    env.secrets.append("HANDOFF_APPROVAL_APP_KEY")
     result = run_cli("setup-github")
     assert result.exit_code == 1
     assert "also deploys from release/*: a workflow there can read the App's key" in result.out
@@ -148,10 +148,10 @@ def test_an_environment_any_branch_may_deploy_to_is_fenced(with_app: World, run_
 
 
 def test_the_key_as_a_repository_secret_is_not_secure(with_app: World, run_cli: Callable[..., CliResult]) -> None:
-    with_app.gh.secrets.append("HANDOFF_APP_PRIVATE_KEY")
+    with_app.gh.secrets.append("HANDOFF_APPROVAL_APP_KEY")
     result = run_cli("setup-github")
     assert result.exit_code == 1
-    assert "HANDOFF_APP_PRIVATE_KEY is a repository secret: every workflow on every branch can read it" in result.out
+    assert "HANDOFF_APPROVAL_APP_KEY is a repository secret: every workflow on every branch can read it" in result.out
 
 
 def test_an_app_github_does_not_know_is_an_error(ghes: World, run_cli: Callable[..., CliResult]) -> None:

@@ -500,8 +500,8 @@ def test_joint_approval_posts_as_the_app_whose_key_only_the_default_branch_can_r
     # setup-github limits this environment's deployments to the default branch.
     assert job["environment"] == "handoff-approval"
     (app,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/create-github-app-token@")]
-    assert app["with"]["private-key"] == "${{ secrets.HANDOFF_APP_PRIVATE_KEY }}"
-    assert app["with"]["client-id"] == "${{ vars.HANDOFF_APP_CLIENT_ID }}"
+    assert app["with"]["private-key"] == "${{ secrets.HANDOFF_APPROVAL_APP_KEY }}"
+    assert app["with"]["client-id"] == "${{ vars.HANDOFF_APPROVAL_APP_CLIENT_ID }}"
     assert app["with"]["permission-statuses"] == "write"
     assert not {k for k in app["with"] if k.startswith("permission-")} - {
         "permission-statuses",

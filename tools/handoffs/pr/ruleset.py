@@ -25,8 +25,8 @@ RULESET_NAME = "handoffs: protect the base branch"
 PR_CHECK_JOB = "Check handoffs and CODEOWNERS"  # the job `name:` in .github/workflows/pr-check.yml
 ACTIONS_APP_SLUG = "github-actions"  # GitHub Actions, as GET /apps/{slug} knows it
 APPROVAL_ENVIRONMENT = "handoff-approval"  # holds the approval App's key (joint-approval.yml)
-APP_KEY_SECRET = "HANDOFF_APP_PRIVATE_KEY"  # noqa: S105 - the secret's name, not a secret
-APP_CLIENT_ID_VARIABLE = "HANDOFF_APP_CLIENT_ID"
+APP_KEY_SECRET = "HANDOFF_APPROVAL_APP_KEY"  # noqa: S105 - the secret's name, not a secret
+APP_CLIENT_ID_VARIABLE = "HANDOFF_APPROVAL_APP_CLIENT_ID"
 
 # pull_request rule: each setting, and what "at least as strict" means for it.
 _REVIEW_SETTINGS: dict[str, Any] = {
