@@ -123,7 +123,7 @@ WRONG = {
     "pr-check": (["--base", "no-such-branch"], "no-such-branch"),
     "codeowners": (["--root", "missing"], "--root missing: no such directory"),
     "on-merge": (["--before", "nope", "--after", "HEAD"], "nope"),
-    "setup-github": (["--dry-run"], "no GitHub token"),
+    "setup-github": ([], "no GitHub token"),  # --dry-run needs none: it plans offline
     "open-pr": ([f"handoffs/{HID}.md"], "no GitHub token"),
     "issue-to-pr": ([], "GITHUB_EVENT_PATH"),
     "draft": (["--crm", "missing/deal.json"], "missing/deal.json"),

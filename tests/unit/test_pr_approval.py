@@ -127,9 +127,16 @@ def test_the_same_owner_twice_is_one_requirement(config: Config) -> None:
     assert problems == []
 
 
-def test_no_handoff_changes_is_success(config: Config) -> None:
+def test_no_net_change_needs_the_admin_team(config: Config) -> None:
+    needed, problems = requirements([], config, "bot")
+    assert [r.role for r in needed] == ["revenue-operations reviewer (for a pull request with no net change)"]
+    decision = decide(needed, problems, [], author="bot", head_sha=HEAD, people=roster(config))
+    assert decision.state is State.PENDING
+
+
+def test_an_empty_list_of_requirements_is_never_success(config: Config) -> None:
     decision = decide([], [], [], author="bot", head_sha=HEAD, people=roster(config))
-    assert decision.state is State.SUCCESS
+    assert decision.state is State.FAILURE
 
 
 def test_the_pending_description_fits_a_commit_status(config: Config) -> None:
@@ -185,3 +192,36 @@ def test_a_process_change_alone_needs_the_admin_team(config: Config) -> None:
     assert decision.state is State.PENDING
     approved = [Review("rita-revops", "APPROVED", HEAD)]
     assert decide(needed, problems, approved, author="bot", head_sha=HEAD, people=roster(config)).satisfied
+
+
+def test_a_change_is_the_same_wherever_its_hunks_sit_but_not_if_a_space_differs() -> None:
+    from handoffs.pr.approval import ChangedPatch, change_identity
+
+    def one(patch: str | None, *, status: str = "modified") -> tuple[str | None, str]:
+        return change_identity([ChangedPatch("handoffs/a.md", status, None, patch)], True)
+
+    here = one("@@ -3,2 +3,3 @@\n a\n+b\n c\n")
+    moved = one("@@ -40,2 +41,3 @@ ## Scope\n a\n+b\n c\n")
+    assert here[0] is not None
+    assert here[0] == moved[0]
+    assert one("@@ -3,2 +3,3 @@\n a\n+ b\n c\n")[0] != here[0]
+    assert one(None) == (None, "handoffs/a.md has no patch to compare (binary or too large)")
+    assert one(None, status="removed")[0] is not None
+    files = [ChangedPatch("handoffs/a.md", "modified", None, "@@ -1 +1 @@\n-a\n+b\n")]
+    assert change_identity(files, False) == (None, "GitHub's comparison lists only part of the change")
+
+
+def test_owners_of_an_unloadable_version_are_read_leniently_and_ambiguity_says_so() -> None:
+    from handoffs.pr.documents import lenient_owners
+
+    text = '---\nfrom:\n  owner: "@dana-sales"\n  team: sales\nto:\n  owner: "@raj-impl"\n  team: x\nbad: [\n---\n'
+    broken = lenient_owners(text)
+    assert not broken.complete
+    fine = lenient_owners(text.replace("bad: [\n", "unknown_key: 1\n"), ("line 9: HO113 unknown key",))
+    assert fine.complete
+    assert [(role, owner) for role, owner, _ in fine.parties] == [
+        ("sales owner", "@dana-sales"),
+        ("receiving owner", "@raj-impl"),
+    ]
+    doubled = lenient_owners(text.replace("bad: [\n", 'to:\n  owner: "@friend"\n  team: x\n'))
+    assert not doubled.complete  # duplicate `to`: two readers could disagree on who the owner is

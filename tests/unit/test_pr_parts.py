@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from handoffs.pr.brief import is_managed
 from handoffs.pr.codeowners import render
 from handoffs.pr.documents import parse_text
 from handoffs.pr.issue_form import parse_sections, read_form
-from handoffs.pr.ruleset import desired_ruleset, differences
+from handoffs.pr.ruleset import Pins, desired_ruleset, strengthened, weaker
 from tests.factories import make_repo
 
 
@@ -62,14 +63,44 @@ def test_a_body_that_is_not_the_form_is_refused() -> None:
         read_form("Please hand this over to Raj, thanks!")
 
 
-def test_ruleset_differences_ignore_extras_and_order() -> None:
-    desired = desired_ruleset("main")
+PINS = Pins(approval_app_id=42, actions_app_id=15368, bypass_team_id=7)
+
+
+def test_ruleset_drift_ignores_extras_and_order() -> None:
+    desired = desired_ruleset("main", PINS)
     current: dict[str, Any] = {**desired, "id": 7, "source": "acme/handoffs"}
     current["rules"] = list(reversed(desired["rules"]))
-    assert differences(desired, current) == []
-    weaker = {**current, "rules": [r for r in current["rules"] if r["type"] != "deletion"]}
-    assert differences(desired, weaker) == ["rule deletion is missing"]
-    assert differences(desired, {**current, "enforcement": "evaluate"}) == ["enforcement is 'evaluate', wants 'active'"]
+    assert weaker(desired, current) == []
+    less = {**current, "rules": [r for r in current["rules"] if r["type"] != "deletion"]}
+    assert weaker(desired, less) == ["rule deletion is missing"]
+    assert weaker(desired, {**current, "enforcement": "evaluate"}) == ["enforcement is 'evaluate', wants 'active'"]
+
+
+def test_a_stricter_ruleset_is_not_drift_and_strengthening_keeps_additions() -> None:
+    desired = desired_ruleset("main", PINS)
+    current: dict[str, Any] = copy.deepcopy(desired)
+    review = next(r for r in current["rules"] if r["type"] == "pull_request")["parameters"]
+    review.update(required_approving_review_count=2, required_review_thread_resolution=True)
+    current["rules"].append({"type": "required_signatures"})
+    assert weaker(desired, current) == []
+    review.update(require_last_push_approval=False)
+    current["bypass_actors"].append({"actor_id": 99, "actor_type": "Integration", "bypass_mode": "always"})
+    assert weaker(desired, current) == ["rule pull_request: require_last_push_approval is False, wants True"]
+    fixed = strengthened(desired, current)
+    assert weaker(desired, fixed) == []
+    fixed_review = next(r for r in fixed["rules"] if r["type"] == "pull_request")["parameters"]
+    assert fixed_review["required_approving_review_count"] == 2
+    assert {"type": "required_signatures"} in fixed["rules"]
+    assert len(fixed["bypass_actors"]) == 2
+
+
+def test_a_check_from_another_source_is_weaker() -> None:
+    desired = desired_ruleset("main", PINS)
+    current: dict[str, Any] = copy.deepcopy(desired)
+    checks = next(r for r in current["rules"] if r["type"] == "required_status_checks")["parameters"]
+    checks["required_status_checks"] = [{"context": "handoff/joint-approval", "integration_id": 15368}]
+    found = weaker(desired, current)
+    assert "rule required_status_checks: `handoff/joint-approval` from app 42 is not required" in found
 
 
 def test_codeowners_gives_the_process_to_the_admins_and_handoffs_to_nobody() -> None:
