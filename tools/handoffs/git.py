@@ -206,14 +206,6 @@ def resolve_commit(root: Path, ref: str) -> str:
     return found.sha
 
 
-def head_commit(root: Path) -> str | None:
-    """The commit checked out at ``root`` (``None`` outside a git repository or before the first commit)."""
-    try:
-        return str(_open(root).head.commit.hexsha)
-    except ValueError:  # not a repository, or an unborn branch
-        return None
-
-
 def merge_base(root: Path, base: str, head: str) -> str | None:
     """The newest common ancestor of ``base`` and ``head`` (``None`` for unrelated histories)."""
     repo = _open(root)
