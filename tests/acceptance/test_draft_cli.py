@@ -21,8 +21,10 @@ from tests.conftest import CliResult
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "draft"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yaml").is_file())
 QUOTED_ITEM = re.compile(
-    r"^- “(?P<quote>.*)”(?: \[[^\]]*\])? \(source: (?P<file>[^()]+):(?P<line>\d+)(?:-(?P<end>\d+))?\)$"
+    r"^- “(?P<quote>.*)”(?: \[[^\]]*\])? \(source: (?P<file>[^():;]+):(?P<line>\d+)(?:-(?P<end>\d+))?"
+    r"(?P<also>(?:; [^():;]+:\d+(?:-\d+)?)*)\)$"
 )
+ALSO = re.compile(r"; (?P<file>[^():;]+):(?P<line>\d+)(?:-(?P<end>\d+))?")
 
 Run = Callable[..., CliResult]
 
@@ -63,6 +65,9 @@ def test_every_drafted_item_is_quoted_verbatim_at_its_cited_line(repo: Path, run
         source = (repo / match["file"]).read_text(encoding="utf-8").splitlines()
         end = locate(source, int(match["line"]), match["quote"])
         assert end == int(match["end"] or match["line"]), line
+        for also in ALSO.finditer(match["also"]):  # a restatement cited too: a real line of a given file
+            other = (repo / also["file"]).read_text(encoding="utf-8").splitlines()
+            assert other[int(also["line"]) - 1].strip(), line
         quoted += 1
     assert quoted >= 10
     assert "found per section:" in result.out
@@ -99,9 +104,11 @@ def test_vague_sentences_and_custom_terms_are_marked_and_summarised(repo: Path, 
     text = path.read_text(encoding="utf-8")
     assert re.search(r"“We should be able to get the first wave live in roughly four weeks.*\[vague", text)
     assert "[custom term: pricing" in text
-    assert "needs a human decision:" in result.out
-    assert "vague (should, roughly, aim to, asap)" in result.out
-    assert "custom term (pricing; reviewers: finance)" in result.out
+    assert "needs a human decision, most important first:" in result.out
+    assert "Promised scope: vague (should, roughly, aim to, asap)" in result.out
+    assert "Custom terms: pricing -> finance" in result.out
+    # custom terms are listed before vague promises: they decide who must approve
+    assert result.out.index("1. custom terms") < result.out.index("2. vague promises")
     front = yaml.safe_load(text.split("---")[1])
     assert front["stage"] == "advancing"
     assert front["deal"]["currency"] == "GBP"
@@ -239,7 +246,7 @@ def test_openai_backend_output_is_verified_before_writing(
     assert "all five sites" not in text
     assert "dropped (not found verbatim at the cited line" in result.out
     assert "all five sites" in result.out
-    assert "(backend: openai)" in result.out
+    assert "(backend: openai-compatible)" in result.out
 
 
 def test_openai_backend_server_error_writes_nothing(repo: Path, run_cli: Run, chat_server: dict[str, Any]) -> None:

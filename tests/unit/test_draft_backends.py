@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from handoffs.config import load_config
-from handoffs.draft.backends import OpenAIExtractor, backend, verify
+from handoffs.draft.backends import SYSTEM_PROMPT, OpenAIExtractor, backend, verify
 from handoffs.draft.extract import PROMISES, SourceDoc
 from handoffs.errors import HandoffError, UsageError
 
@@ -86,31 +86,43 @@ def model_server() -> Iterator[tuple[str, FakeModel]]:
 NOTES = SourceDoc("notes.md", ("# Call", "", "We will deliver two training sessions.", "Net 60 payment terms apply."))
 
 
-def test_model_selections_pass_verification_and_invented_quotes_are_dropped(
-    model_server: tuple[str, FakeModel],
-) -> None:
+def test_the_model_classifies_our_sentences_and_cannot_write_its_own(model_server: tuple[str, FakeModel]) -> None:
     url, model = model_server
     model.content = chat_reply(
         [
-            {"section": PROMISES, "file": "notes.md", "line": 3, "quote": "We will deliver two training sessions."},
+            {"id": "S1", "section": PROMISES},
+            {"id": "S2", "section": "Custom terms"},
+            {"id": "S99", "section": PROMISES, "quote": "We will deliver ten training sessions."},
             {"section": PROMISES, "file": "notes.md", "line": 3, "quote": "We will deliver five training sessions."},
-            {"section": "Custom terms", "file": "notes.md", "line": 4, "quote": "Net 60 payment terms apply."},
             {"section": PROMISES, "file": "notes.md", "line": 4, "quote": "We will deliver two training sessions."},
         ]
     )
     extractor = OpenAIExtractor(url, "local-test", "sk-test")
     result = verify(extractor.extract([NOTES], load_config(PROJECT)), [NOTES])
-    assert [(i.section, i.line) for i in result.items] == [(PROMISES, 3), ("Custom terms", 4)]
+    assert [(i.section, i.line, i.quote) for i in result.items] == [
+        (PROMISES, 3, "We will deliver two training sessions."),
+        ("Custom terms", 4, "Net 60 payment terms apply."),
+    ]
     assert result.items[1].categories == ("payment",)  # categories come from schema/, not the model
-    assert [(r.quote, r.reason) for r in result.rejected] == [
-        ("We will deliver five training sessions.", "quote not found verbatim at that line"),
-        ("We will deliver two training sessions.", "quote not found verbatim at that line"),
+    assert [(r.quote, r.reason, r.invented) for r in result.rejected] == [
+        ("We will deliver ten training sessions.", "cites a file that was not given", True),
+        ("We will deliver five training sessions.", "quote not found verbatim at that line", True),
+        ("We will deliver two training sessions.", "quote not found verbatim at that line", True),
     ]
     request = model.requests[0]
     assert request["path"] == "/v1/chat/completions"
     assert request["body"]["model"] == "local-test"
-    assert "3: We will deliver two training sessions." in request["body"]["messages"][1]["content"]
+    assert request["body"]["temperature"] == 0
+    assert "S1 [notes.md:3] We will deliver two training sessions." in request["body"]["messages"][1]["content"]
+    system = request["body"]["messages"][0]["content"]
+    assert "CLASSIFY" in system
+    assert "never write" in system
     assert model.headers[0]["Authorization"] == "Bearer sk-test"
+
+
+def test_the_documented_prompt_is_the_one_sent() -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert SYSTEM_PROMPT in readme
 
 
 def test_server_error_is_a_clear_message(model_server: tuple[str, FakeModel]) -> None:
@@ -151,6 +163,11 @@ def test_openai_backend_needs_its_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("HANDOFF_LLM_MODEL", raising=False)
     with pytest.raises(UsageError, match="HANDOFF_LLM_BASE_URL"):
         backend("openai")
+    with pytest.raises(UsageError, match="http:// or https://"):
+        backend("openai-compatible", url="file:///etc/passwd", model="m")
+    with pytest.raises(UsageError, match="for the openai-compatible backend"):
+        backend("builtin", url="http://127.0.0.1:1/v1")
+    assert backend("openai-compatible", url="http://127.0.0.1:2/v1", model="x").model == "x"  # type: ignore[attr-defined]
     monkeypatch.setenv("HANDOFF_LLM_BASE_URL", "http://127.0.0.1:1/v1/")
     monkeypatch.setenv("HANDOFF_LLM_MODEL", "m")
     configured = backend("openai")

@@ -46,6 +46,8 @@ class DraftCommand:
     backend: str
     gaps: str
     open_pr: bool
+    model_url: str | None = None  # the openai-compatible backend's server (else the environment)
+    model_name: str | None = None
 
 
 def register(subparsers: Subparsers) -> None:
@@ -85,7 +87,19 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--out", type=Path, metavar="PATH", help="write here instead of handoffs/<customer>/<date>-<type>.md"
     )
-    parser.add_argument("--backend", choices=BACKENDS, default="builtin", help="extractor (default: builtin, offline)")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="builtin",
+        help="extractor: builtin (default, offline) or openai-compatible (a model classifies our sentences)",
+    )
+    parser.add_argument(
+        "--url",
+        dest="model_url",
+        metavar="URL",
+        help="openai-compatible backend: the server, e.g. http://127.0.0.1:8000/v1",
+    )
+    parser.add_argument("--model", dest="model_name", metavar="NAME", help="openai-compatible backend: the model")
     parser.add_argument(
         "--gaps",
         choices=("placeholder", "open"),
@@ -122,6 +136,8 @@ def run(args: argparse.Namespace) -> int:
         backend=args.backend,
         gaps=args.gaps,
         open_pr=args.open_pr,
+        model_url=args.model_url,
+        model_name=args.model_name,
     )
     if command.gaps == "open" and not command.sales_owner:
         raise UsageError("--gaps open needs --from @sales-owner (the owner of each open item)")
@@ -176,14 +192,15 @@ def draft_deal(
     command: DraftCommand, config: Config, deal: CrmDeal, crm_name: str, *, stage_changed_at: str | None = None
 ) -> Path:
     """The drafting pipeline for a deal already read (from an export, or live by `handoff crm sync`)."""
-    from handoffs.draft.backends import backend, verify
+    from handoffs.draft.backends import backend
     from handoffs.draft.extract import SourceDoc
+    from handoffs.draft.pipeline import prepare
     from handoffs.draft.render import Draft, DraftOptions, summary, write_draft
 
     docs = [SourceDoc.read(path, citation_name(path, command.root)) for path in command.notes]
     _no_duplicate_names([d.name for d in docs])
-    extractor = backend(command.backend)
-    verified = verify(extractor.extract(docs, config), docs)
+    extractor = backend(command.backend, url=command.model_url, model=command.model_name)
+    prepared = prepare(deal, docs, config, extractor)
     options = DraftOptions(
         handoff_type=command.handoff_type,
         customer=command.customer,
@@ -203,7 +220,7 @@ def draft_deal(
         deal=deal,
         crm_name=crm_name,
         doc_names=[d.name for d in docs],
-        items=verified.items,
+        items=prepared.items,
         options=options,
         opened=command.opened,
         out=command.out.resolve() if command.out else None,
@@ -213,19 +230,30 @@ def draft_deal(
         deal=deal,
         crm_name=crm_name,
         doc_names=tuple(d.name for d in docs),
-        items=tuple(verified.items),
-        rejected=tuple(verified.rejected),
+        items=prepared.items,
+        rejected=prepared.rejected,
         gaps=gaps,
         backend=extractor.name,
     )
     print(summary(draft, config, command.root))
+    outside = [p for p in (command.crm, *command.notes) if not p.resolve().is_relative_to(command.root)]
+    if outside:
+        names = ", ".join(citation_name(p, command.root) for p in outside)
+        print(
+            f"\nnote: {names} lie(s) outside the repository, so the draft cites them by file name only; "
+            "commit them under evidence/ so reviewers can open them"
+        )
     return path
 
 
 def citation_name(path: Path, root: Path) -> str:
-    """How a citation names a file: relative to the repository when inside it."""
+    """How a draft names a file: its path in the repository, else its bare file name.
+
+    Never an absolute local path: a handoff is shared, and "/home/dana/Downloads/…"
+    means nothing to a reviewer (and tells them about Dana's machine).
+    """
     resolved = path.resolve()
-    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.as_posix()
+    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else path.name
 
 
 def _no_duplicate_names(names: Sequence[str]) -> None:

@@ -5,4 +5,4 @@ as written with ``(source: FILE:LINE)``, and gaps stay visible placeholders.
 """
 
 # Kept here, not in backends.py, so building the CLI parser never imports urllib.
-BACKENDS = ("builtin", "openai")
+BACKENDS = ("builtin", "openai-compatible", "openai")

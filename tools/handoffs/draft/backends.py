@@ -1,9 +1,12 @@
 """Extractor backends and the verification every backend's output must pass.
 
 The built-in extractor is the default and needs nothing.  An OpenAI-compatible
-chat-completions endpoint may be plugged in through environment variables; what it
-returns is treated as untrusted suggestions: an item survives only if its quote
-appears verbatim at the line it cites, so a model can select sentences but never
+chat-completions endpoint may be plugged in (``--backend openai-compatible`` with
+``--url``/``--model`` or environment variables).  It is given the sentences the
+built-in splitter found, each with an id, its file and line, and asked only to
+CLASSIFY them into sections (:data:`SYSTEM_PROMPT`).  What it returns is treated as
+untrusted suggestions: an item survives only if it names a sentence it was given, or
+quotes one verbatim at the line it cites, so a model can sort sentences but never
 write them.
 """
 
@@ -19,7 +22,17 @@ from typing import Any, Protocol
 
 from handoffs.config import Config
 from handoffs.draft import BACKENDS
-from handoffs.draft.extract import CUSTOM_TERMS, SECTIONS, Candidate, SourceDoc, extract, locate
+from handoffs.draft.extract import (
+    SECTIONS,
+    Candidate,
+    Sentence,
+    SourceDoc,
+    declined_ask,
+    extract,
+    locate,
+    sentences,
+    term_categories,
+)
 from handoffs.errors import HandoffError, UsageError
 
 ENV_BASE_URL = "HANDOFF_LLM_BASE_URL"
@@ -46,6 +59,16 @@ class Rejected:
     citation: str
     reason: str
 
+    @property
+    def invented(self) -> bool:
+        """The backend quoted text that is not in the sources as cited."""
+        return self.reason in (NOT_VERBATIM, UNKNOWN_FILE, UNKNOWN_SENTENCE)
+
+
+NOT_VERBATIM = "quote not found verbatim at that line"
+UNKNOWN_FILE = "cites a file that was not given"
+UNKNOWN_SENTENCE = "names a sentence it was not given"
+
 
 @dataclass(frozen=True)
 class Verified:
@@ -54,7 +77,7 @@ class Verified:
 
 
 def verify(candidates: Sequence[Candidate], docs: Sequence[SourceDoc]) -> Verified:
-    """Keep only items quoted verbatim at their cited line; drop duplicates."""
+    """Keep only items quoted verbatim at every place they cite; drop duplicates."""
     by_name = {doc.name: doc for doc in docs}
     kept: list[Candidate] = []
     rejected: list[Rejected] = []
@@ -62,12 +85,14 @@ def verify(candidates: Sequence[Candidate], docs: Sequence[SourceDoc]) -> Verifi
     for item in candidates:
         doc = by_name.get(item.doc)
         end = locate(doc.lines, item.line, item.quote) if doc is not None else None
+        places = [(p, by_name.get(p.doc)) for p in item.also]
+        also_ok = all(d is not None and locate(d.lines, p.line, p.quote) is not None for p, d in places)
         if item.section not in SECTIONS:
             rejected.append(Rejected(item.section, item.quote, item.citation, "not a section a draft fills"))
-        elif doc is None:
-            rejected.append(Rejected(item.section, item.quote, item.citation, "cites a file that was not given"))
-        elif end is None:
-            rejected.append(Rejected(item.section, item.quote, item.citation, "quote not found verbatim at that line"))
+        elif doc is None or any(d is None for _, d in places):
+            rejected.append(Rejected(item.section, item.quote, item.citation, UNKNOWN_FILE))
+        elif end is None or not also_ok:
+            rejected.append(Rejected(item.section, item.quote, item.citation, NOT_VERBATIM))
         elif (key := (item.section, item.doc, item.line, item.quote)) not in seen:
             seen.add(key)
             kept.append(replace(item, end_line=end))
@@ -83,33 +108,45 @@ class BuiltinExtractor:
 
 @dataclass(frozen=True)
 class OpenAIExtractor:
-    """A chat-completions endpoint (OpenAI, or any compatible local server)."""
+    """A chat-completions endpoint (OpenAI, or any compatible server such as a local one)."""
 
     base_url: str
     model: str
     api_key: str | None = None
-    name: str = "openai"
+    name: str = "openai-compatible"
 
     @classmethod
-    def from_env(cls) -> OpenAIExtractor:
-        base_url = os.environ.get(ENV_BASE_URL, "").strip()
-        model = os.environ.get(ENV_MODEL, "").strip()
-        if not base_url or not model:
+    def from_env(
+        cls, url: str | None = None, model: str | None = None, api_key_env: str | None = None
+    ) -> OpenAIExtractor:
+        base_url = (url or os.environ.get(ENV_BASE_URL, "")).strip()
+        model_name = (model or os.environ.get(ENV_MODEL, "")).strip()
+        if not base_url or not model_name:
             raise UsageError(
-                f"--backend openai needs {ENV_BASE_URL} (e.g. http://127.0.0.1:8000/v1) and {ENV_MODEL}; "
+                f"the openai-compatible backend needs a server URL (--url or {ENV_BASE_URL}, "
+                f"e.g. http://127.0.0.1:8000/v1) and a model (--model or {ENV_MODEL}); "
                 f"{ENV_API_KEY} is optional"
             )
-        return cls(base_url.rstrip("/"), model, os.environ.get(ENV_API_KEY) or None)
+        if not base_url.startswith(("http://", "https://")):
+            raise UsageError(f"{base_url}: the model server URL must start with http:// or https://")
+        key = os.environ.get(api_key_env or ENV_API_KEY) or None
+        return cls(base_url.rstrip("/"), model_name, key)
 
     def extract(self, docs: Sequence[SourceDoc], config: Config) -> list[Candidate]:
-        reply = self._complete(_prompt(docs))
-        return _candidates(reply, config)
+        numbered = numbered_sentences(docs)
+        reply = self._complete(classification_prompt(numbered))
+        from handoffs.draft.people import people
+
+        # People in lists and tables are read by structure, for every backend alike.
+        structural = [c for doc in docs for c in people(doc, config.rules.decision_roles)]
+        return _candidates(reply, numbered, config) + structural
 
     def _complete(self, prompt: str) -> str:
         body = json.dumps(
             {
                 "model": self.model,
                 "temperature": 0,
+                "response_format": {"type": "json_object"},
                 "messages": [
                     {"role": "system", "content": SYSTEM_PROMPT},
                     {"role": "user", "content": prompt},
@@ -120,7 +157,7 @@ class OpenAIExtractor:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         if not self.base_url.startswith(("http://", "https://")):
-            raise UsageError(f"{ENV_BASE_URL}={self.base_url}: expected an http:// or https:// URL")
+            raise UsageError(f"{self.base_url}: the model server URL must start with http:// or https://")
         url = f"{self.base_url}/chat/completions"
         request = urllib.request.Request(url, body, headers, method="POST")  # noqa: S310 (scheme checked above)
         where = f"the language-model backend at {self.base_url}"
@@ -143,23 +180,45 @@ class OpenAIExtractor:
         return content
 
 
-SYSTEM_PROMPT = f"""You select sentences for a sales-to-delivery handoff. You never write or rephrase text.
-For each relevant sentence, copy it EXACTLY as written (character for character) from the numbered source,
-and give the file name and the line number where the sentence starts.
+# The prompt is documented in the README ("Backends"); change both together.
+SYSTEM_PROMPT = f"""You sort sentences from sales documents into the sections of a sales-to-delivery handoff.
+You CLASSIFY sentences you are given; you never write, shorten, merge or rephrase text.
+
+Each input sentence has an id, its file and line, and its text, like:
+  S12 [call-notes.md:14] We will roll out the module to all six vessels.
+
 Sections: {", ".join(SECTIONS)}.
-Answer with JSON only: {{"items": [{{"section": "...", "file": "...", "line": 12, "quote": "..."}}]}}"""  # noqa: S608 (a prompt, not SQL)
+Rules:
+- A sentence may belong to several sections (a go-live date is a Key date and an Implementation requirement).
+- Leave out sentences that belong nowhere (small talk, logistics of the meeting).
+- An ask the customer made that was declined, deferred or quoted separately is an Exclusion, never Promised scope.
+- A hedged promise ("probably", "should be able to", "we'll try", "aim to", "ideally") is still Promised scope;
+  do not drop or reword it: the tool marks it vague for a person to decide.
+- A service level that mentions "excluding" (e.g. maintenance windows) is a Custom term, not an Exclusion.
+- A payment clause that names an office ("the CFO's approval") is not a Stakeholder.
+
+Answer with JSON only, using the ids you were given:
+{{"items": [{{"id": "S12", "section": "Promised scope"}}]}}"""
 
 
-def _prompt(docs: Sequence[SourceDoc]) -> str:
-    parts = []
-    for doc in docs:
-        numbered = "\n".join(f"{n}: {text}" for n, text in enumerate(doc.lines, start=1))
-        parts.append(f"=== file: {doc.name} ===\n{numbered}")
-    return "\n\n".join(parts)
+def numbered_sentences(docs: Sequence[SourceDoc]) -> dict[str, Sentence]:
+    """The sentences the model may classify, by id (S1, S2, …), in reading order."""
+    found = [sentence for doc in docs for sentence in sentences(doc)]
+    return {f"S{n}": sentence for n, sentence in enumerate(found, start=1)}
 
 
-def _candidates(reply: str, config: Config) -> list[Candidate]:
-    """Parse the model's JSON; vague marks and categories come from our own rules, not the model."""
+def classification_prompt(numbered: dict[str, Sentence]) -> str:
+    lines = [f"{key} [{s.doc}:{s.line}] {s.text}" for key, s in numbered.items()]
+    return "Classify these sentences:\n\n" + "\n".join(lines)
+
+
+def _candidates(reply: str, numbered: dict[str, Sentence], config: Config) -> list[Candidate]:
+    """Parse the model's JSON; vague marks and categories come from our own rules, not the model.
+
+    An item names a sentence by ``id`` (the quote is then ours, as split); an item that
+    instead quotes ``file``/``line``/``quote`` is kept as quoted and verified verbatim
+    later like any other, so a model that rewrites a sentence is caught, not trusted.
+    """
     text = reply.strip()
     if text.startswith("```"):
         text = text.strip("`").removeprefix("json").strip()
@@ -174,13 +233,23 @@ def _candidates(reply: str, config: Config) -> list[Candidate]:
         raise HandoffError('the language-model backend returned JSON without an "items" list; nothing was written')
     candidates = []
     for item in items:
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or not isinstance(item.get("section"), str):
             continue
-        section, name, line, quote = item.get("section"), item.get("file"), item.get("line"), item.get("quote")
-        if not (isinstance(section, str) and isinstance(name, str) and isinstance(quote, str)):
-            continue
-        if not isinstance(line, int) or isinstance(line, bool):
-            continue
+        section = item["section"]
+        key = item.get("id")
+        if isinstance(key, str):
+            sentence = numbered.get(key)
+            if sentence is None:
+                # An id we never gave: nothing to quote, so it is recorded as invented.
+                candidates.append(Candidate(section, str(item.get("quote", key)), "(unknown sentence)", 0, 0))
+                continue
+            name, line, quote = sentence.doc, sentence.line, sentence.text
+        else:
+            cited = _cited(item)
+            if cited is None:
+                continue
+            name, line, quote = cited
+        categories = term_categories(quote, config)
         candidates.append(
             Candidate(
                 section=section,
@@ -189,16 +258,31 @@ def _candidates(reply: str, config: Config) -> list[Candidate]:
                 line=line,
                 end_line=line,
                 vague=tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(quote))),
-                categories=config.term_detector.categories(quote) if section == CUSTOM_TERMS else (),
+                categories=categories if section == "Custom terms" else (),
+                declined=section == "Exclusions" and declined_ask(quote),
             )
         )
     return candidates
 
 
-def backend(name: str) -> Extractor:
-    """The extractor called ``name`` (one of BACKENDS)."""
+def _cited(item: dict[str, Any]) -> tuple[str, int, str] | None:
+    """An item that quotes ``file``/``line``/``quote`` itself (verified verbatim later)."""
+    name, line, quote = item.get("file"), item.get("line"), item.get("quote")
+    if not (isinstance(name, str) and isinstance(quote, str)):
+        return None
+    if not isinstance(line, int) or isinstance(line, bool):
+        return None
+    return name, line, quote
+
+
+def backend(
+    name: str, *, url: str | None = None, model: str | None = None, api_key_env: str | None = None
+) -> Extractor:
+    """The extractor called ``name`` (one of BACKENDS; ``openai`` is the older name of ``openai-compatible``)."""
     if name not in BACKENDS:
         raise UsageError(f"unknown backend {name!r}; use one of {', '.join(BACKENDS)}")
-    if name == "openai":
-        return OpenAIExtractor.from_env()
+    if name in ("openai", "openai-compatible"):
+        return OpenAIExtractor.from_env(url, model, api_key_env)
+    if url or model:
+        raise UsageError("--url and --model are for the openai-compatible backend")
     return BuiltinExtractor()

@@ -58,6 +58,30 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Another place a merged item is stated: cited too, and verified like the first."""
+
+    doc: str
+    line: int
+    end_line: int
+    quote: str
+
+    @property
+    def citation(self) -> str:
+        return _cite(self.doc, self.line, self.end_line)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A stakeholder read from a list, a table or the CRM; ``role`` is a decision role as
+    `schema/rules.yaml` spells it when one was recognised, else the source's own words."""
+
+    name: str
+    title: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """One drafted item: a verbatim quote, where it is, and why it was picked."""
 
@@ -68,11 +92,17 @@ class Candidate:
     end_line: int
     vague: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    declined: bool = False  # an ask the customer made that was declined or deferred
+    person: Person | None = None  # a stakeholder entry (the quote is the person's name)
+    also: tuple[Place, ...] = ()  # the same item stated elsewhere
 
     @property
     def citation(self) -> str:
-        where = f"{self.line}" if self.end_line == self.line else f"{self.line}-{self.end_line}"
-        return f"{self.doc}:{where}"
+        return "; ".join([_cite(self.doc, self.line, self.end_line), *(p.citation for p in self.also)])
+
+
+def _cite(doc: str, line: int, end_line: int) -> str:
+    return f"{doc}:{line}" if end_line == line else f"{doc}:{line}-{end_line}"
 
 
 # --- locating quotes (shared with every backend's verification) -----------------------
@@ -117,9 +147,19 @@ _FIELD = re.compile(r"^\s*(?:\*\*)?[A-Z][\w /&()-]{1,30}(?:\*\*)?:\s+\S")
 _TABLE = re.compile(r"^\s*\|")
 _RULE = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,})\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'“(\[*_]*[A-Z0-9@])")
+# A full stop after one of these does not end a sentence ("St. Anne's", "Dr. Marsh",
+# "e.g. Salesforce", "Harbourline Inc. will", "Nov. 30", "No. 4471", "U.S. data").
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|mr|mrs|ms|dr|st|jr|inc|ltd|corp|co)|\b[A-Z])\.$", re.I
+    r"(?:\b(?:e\.g|i\.e|cf|etc|vs|viz|approx|appx|incl|excl|esp|est|min|max|no|nos|nr|tel|ext|ref|"
+    r"mr|mrs|ms|mx|dr|prof|st|ste|mt|ft|jr|sr|capt|cpt|lt|col|gen|maj|sgt|cmdr|adm|rev|hon|gov|sen|rep|"
+    r"inc|ltd|corp|co|llc|plc|bros|dept|div|assn|univ|ave|blvd|rd|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"fig|vol|pp|para|sec|art|cl)|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$",
+    re.IGNORECASE,
 )
+# The header lines of a pasted e-mail say who wrote when, not what was agreed.
+_MAIL_HEADER = re.compile(r"^\s*>*\s*(?:from|to|cc|bcc|subject|date|sent|reply-to)\s*:\s", re.IGNORECASE)
+_MAIL_QUOTE = re.compile(r"^\s*(?:>\s*)+")
 
 
 def sentences(doc: SourceDoc) -> Iterator[Sentence]:
@@ -127,8 +167,11 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
     label = ""  # the last "Label:" line; it covers the list or paragraph right after it
     block: list[tuple[int, str]] = []
     in_fence = False
+    title = _title_line(doc.lines)
     for number, raw in enumerate(doc.lines, start=1):
         context = f"{heading} / {label}" if label else heading
+        if number == title:
+            continue
         if _FENCE.match(raw):
             in_fence = not in_fence
             yield from _split_block(doc.name, block, context)
@@ -138,7 +181,8 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
             continue
         heading_match = _HEADING.match(raw)
         label_match = _label(raw)
-        if heading_match or label_match or not raw.strip() or _TABLE.match(raw) or _RULE.match(raw):
+        mail_header = _MAIL_HEADER.match(raw) is not None
+        if heading_match or label_match or not raw.strip() or _TABLE.match(raw) or _RULE.match(raw) or mail_header:
             yield from _split_block(doc.name, block, context)
             block = []
             if heading_match:
@@ -150,11 +194,32 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
             elif not raw.strip() and block_ended_label(doc.lines, number):
                 label = ""
             continue
-        if block and (_LIST.match(raw) or _FIELD.match(raw) or _FIELD.match(block[-1][1])):
+        if block and (_LIST.match(raw) or _FIELD.match(raw) or _field_ends(block[-1][1], raw)):
             yield from _split_block(doc.name, block, context)
             block = []
-        block.append((number, raw.strip()))
+        block.append((number, _MAIL_QUOTE.sub("", raw).strip()))
     yield from _split_block(doc.name, block, f"{heading} / {label}" if label else heading)
+
+
+def _field_ends(previous: str, raw: str) -> bool:
+    """A "Field: value" line stands alone, unless its sentence plainly wraps onto this
+    line (no closing punctuation there, a lower-case start here)."""
+    if not _FIELD.match(previous):
+        return False
+    wraps = not previous.rstrip().endswith((".", "!", "?", ":", ";")) and raw.strip()[:1].islower()
+    return not wraps
+
+
+def _title_line(lines: Sequence[str]) -> int | None:
+    """The line number of a plain-text document's title: its first line, when that line
+    is not a sentence ("Oakridge County Schools - sales notes", "ORDER FORM - LARCH")."""
+    first = next((n for n, text in enumerate(lines, start=1) if text.strip()), None)
+    if first is None:
+        return None
+    text = lines[first - 1].strip()
+    if _HEADING.match(text) or _LIST.match(text) or _FIELD.match(text) or text.endswith((".", "!", "?", ":")):
+        return None
+    return first
 
 
 def _label(raw: str) -> str | None:
@@ -211,13 +276,51 @@ def _cue(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-# Words in a heading (or a "Label:" line) that put every sentence under it in a section.
+# What a heading (or a "Label:" line) is about.  A heading names ONE topic only when
+# exactly one section reads from it: "Pricing / scope discussion" names two and so
+# puts nothing anywhere (its sentences are read on their own words), and a heading
+# about a conversation ("recap", "debrief", "discussion") is a log, not a list.
 HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (EXCLUSIONS, _cue(r"out\s+of\s+scope", r"exclu", r"not\s+included", r"not\s+in\s+scope", r"boundar")),
-    (RISKS, _cue(r"\brisks?\b", r"concern", r"blocker", r"watch[- ]outs?", r"red\s+flags?")),
+    (
+        EXCLUSIONS,
+        _cue(
+            r"out\s+of\s+scope",
+            r"exclu",
+            r"not\s+(?:included|in\s+scope|in\s+the\s+deal|covered|sold|part\s+of)",
+            r"boundar",
+            r"\bdeclined\b",
+            r"\bparked\b",
+        ),
+    ),
+    (RISKS, _cue(r"\brisks?\b", r"concern", r"blocker", r"watch[- ]outs?", r"red\s+flags?", r"worr(?:y|ies)")),
     (SUCCESS, _cue(r"success", r"\bkpis?\b", r"metrics", r"acceptance\s+criteria")),
-    (GOAL, _cue(r"\bgoals?\b", r"objectives?", r"\bwhy\b", r"business\s+case", r"pain\s+points?")),
-    (STAKEHOLDERS, _cue(r"stakeholders?", r"attendees", r"participants", r"contacts", r"buying\s+committee")),
+    (
+        GOAL,
+        _cue(
+            r"\bgoals?\b",
+            r"objectives?",
+            r"\bwhy\b",
+            r"business\s+case",
+            r"pain\s+points?",
+            r"\bproblem\b",
+            r"\bbackground\b",
+            r"\bchallenges?\b",
+        ),
+    ),
+    (
+        STAKEHOLDERS,
+        _cue(
+            r"stakeholders?",
+            r"attendees",
+            r"participants",
+            r"contacts",
+            r"buying\s+committee",
+            r"\bpeople\b",
+            r"who'?s\s+who",
+            r"steering\s+(?:group|committee)",
+            r"evaluation\s+(?:panel|team|committee)",
+        ),
+    ),
     (REQUIREMENTS, _cue(r"requirements?", r"technical", r"implementation", r"integrations?", r"prerequisites")),
     (
         CUSTOM_TERMS,
@@ -226,9 +329,11 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"pricing",
             r"payment",
             r"contract\s+(?:specifics|terms)",
-            r"special\s+conditions",
+            r"special\s+(?:conditions|terms)",
             r"\bterms\b",
             r"agreements",
+            r"service\s+levels?",
+            r"\bsla\b",
         ),
     ),
     (
@@ -237,14 +342,44 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bscope\b",
             r"deliverables?",
             r"included",
-            r"what\s+(?:we|they|\w+)\s+(?:sold|offer\w*|promised|gets?|receives?|bought)",
+            r"what\s+(?:we|they|\w+)\s+(?:is\s+|are\s+)?(?:sold|offer\w*|promised|gets?|receives?|bought|buying|buys|agreed)",
             r"services",
             r"commitments?",
             r"subscription",
         ),
     ),
-    (KEY_DATES, _cue(r"timeline", r"key\s+dates", r"milestones", r"schedule")),
+    (
+        KEY_DATES,
+        _cue(r"timeline", r"key\s+dates", r"\bdates?\b", r"milestones", r"schedule", r"\bterm\b", r"\bdeadlines?\b"),
+    ),
 )
+# A heading about a conversation is a log of everything said, not a list of one kind.
+_NARRATIVE_HEADING = _cue(
+    r"\bdiscussion\b",
+    r"\bdiscussed\b",
+    r"\bconversation\b",
+    r"\brecap\b",
+    r"\bdebrief\b",
+    r"\bchat\b",
+    r"\bnotes\b",
+    r"\bq\s*&\s*a\b",
+    r"\bquestions\b",
+    r"\bpoints\s+raised\b",
+    r"\bmisc",
+)
+
+
+def heading_topic(heading: str) -> str | None:
+    """The one section a heading is about, or None when it names none, several, or a conversation."""
+    if _NARRATIVE_HEADING.search(heading):
+        return None
+    found = [section for section, cue in HEADING_CUES if cue.search(heading)]
+    if EXCLUSIONS in found:
+        # "Not included", "Out of scope": the negation is the topic, not the scope word in it.
+        found = [s for s in found if s != PROMISES]
+    distinct = list(dict.fromkeys(found))
+    return distinct[0] if len(distinct) == 1 else None
+
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = _cue(
@@ -256,46 +391,117 @@ _DATE = _cue(
     r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
     rf"\b(?:end|start|beginning|middle)\s+of\s+(?:q[1-4]\s+)?(?:\d{{4}}|{_MONTH})",
 )
+# A date the receiving team must meet: a go-live, launch or cut-over, or one that "must" hold.
+_BINDING_DATE = _cue(
+    r"\bgo[- ]?live\b",
+    r"\blaunch\b",
+    r"\bcut[- ]?over\b",
+    r"\brollout\b",
+    r"\blive\s+(?:by|on|before)\b",
+    r"\bmust\s+(?:be\s+)?(?:live|done|complete|ready|happen|delivered|in\s+place)\b",
+    r"\bdeadline\b",
+    r"\bno\s+later\s+than\b",
+    r"\bhard\s+date\b",
+)
+# A sentence only about when a document was written is not a key date.
+_DOCUMENT_DATE = _cue(
+    r"^(?:prepared|issued|drafted|written|sent|dated|updated|last\s+updated)\b",
+    r"\b(?:written|prepared|compiled)\s+by\b",
+)
+# "Risk: …", "Payment: …", "Not included: …": a field name is the sentence's own heading.
+_FIELD_NAME = re.compile(r"^\s*(?:\*\*|__)?([A-Za-z][\w /&'-]{1,30}?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s+\S")
+# "Chris Doyle is the technical contact for the integration" is about a person, not a requirement.
+_PERSON_ROLE = _cue(
+    r"\b(?:is|are|as)\s+(?:the|our|their|its)\s+(?:\w+\s+){0,3}"
+    r"(?:lead|contact|owner|buyer|sponsor|champion|admin|signer|approver|decision[- ]maker)\b"
+)
+# "Alder maintains 4,000 km", "The district has 31 schools": what the customer has, not what we sell.
+_PROFILE = _cue(
+    r"\b(?:has|have|runs|run|operates|operate|maintains|maintain|employs|employ|buys\s+from|serves|owns)\s+(?:about\s+|over\s+|around\s+|some\s+)?\d"
+)
+
+# An ask the customer made ...
+_ASK = _cue(
+    r"\b(?:asked|asks|asking)\b",
+    r"\b(?:wanted|wants|requested|requests|pushed\s+for|raised|would\s+(?:like|love)|hoped\s+for)\b",
+    r"\bwanted\s+us\s+to\b",
+)
+# ... and the answer that declined or deferred it.
+_DECLINED = _cue(
+    r"\b(?:told|said|explained|confirmed|answered)\b[^.;]{0,40}?\b(?:not|next\s+phase|phase\s+(?:2|two|ii)|later|"
+    r"future|roadmap|outside|separate|separately|no\b)",
+    r"\bnot\s+(?:in|for|part\s+of|within)\s+(?:this|the\s+current|the\s+first|phase\s+(?:1|one))\b",
+    r"\b(?:next|second|later|future)\s+phase\b|\bphase\s+(?:2|two|ii)\b",
+    r"\bquoted\s+(?:it\s+|that\s+|this\s+)?(?:separately|as\s+a\s+separate)\b",
+    r"\bseparate\s+(?:sow|quote|statement\s+of\s+work|order|contract|engagement|project)\b",
+    r"\b(?:its|their)\s+own\s+(?:quote|sow|contract|order)\b",
+    r"\bdeclined\b|\bturned\s+(?:it\s+|that\s+)?down\b|\bparked\b|\bdeferred\b|\bpushed\s+(?:it\s+)?to\b",
+    r"\b(?:we|i)\s+(?:can't|cannot|can\s+not|won't|will\s+not|don't|do\s+not)\b",
+    r"\bnot\s+(?:possible|something\s+we\s+(?:do|offer))\b",
+    r"\boutside\s+(?:this|the)\s+(?:award|scope|contract|deal|order|project)\b",
+)
+# "excluding scheduled maintenance" qualifies a service level; it is not a boundary of scope.
+_QUALIFYING_EXCLUDING = _cue(r"\bexcluding\b", r"\bexcl\.")
+_SERVICE_LEVEL = _cue(
+    r"\b(?:availability|uptime|up\s*time|response\s+time|resolution\s+time|service\s+level|sla|rpo|rto)\b",
+    r"\bsupport\s+response\b",
+    r"\d+(?:\.\d+)?\s*%",
+)
+# Money owed, invoices, notice: a clause about payment names an office, never a stakeholder.
+_PAYMENT_CLAUSE = _cue(
+    r"\binvoice",
+    r"\bpayment",
+    r"\bpaid\b|\bpays?\b",
+    r"\bnet\s*\d{1,3}\b",
+    r"\bfees?\b",
+    r"\bpurchase\s+order\b|\bpo\b",
+    r"\bnotice\b",
+    r"\bliabilit",
+    r"\binsur",
+)
 
 # Sentence-level cues, one pattern per section (a sentence may match several).
 CUES: dict[str, re.Pattern[str]] = {
     EXCLUSIONS: _cue(
         r"\bout\s+of\s+scope\b",
         r"\bnot\s+(?:in\s+scope|included|part\s+of|covered|sold|offered|committed|provided|supported)\b",
-        r"\bexclud\w*|\bexclusions?\b",
+        r"\bexclud(?:e|es|ed)\b|\bexclusions?\b|^excluding\b",
         r"\b(?:does|do|will|did|would|can)\s*(?:not|n't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported|responsible))\b",
         r"\b(?:won't|cannot|can't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported))\b",
         r"\bwe\s+(?:did\s+not|didn't|never)\s+(?:promise|commit|agree|sell|offer)\b",
         r"\b(?:billed|priced|quoted|sold)\s+separately\b|\bseparate\s+(?:sow|statement\s+of\s+work|order\s+form|contract|engagement)\b",
         r"\bat\s+(?:additional|extra)\s+(?:cost|charge)\b|\bchange\s+request\b",
         r"\b(?!we\b)\w+\s+(?:is|are|remains?|will\s+be)\s+(?:solely\s+)?responsible\s+for\b|\bcustomer'?s\s+responsibility\b",
-        r"\b\w+'s\s+(?:it|team|staff|\w+\s+team)\s+(?:will|does|do)\s+(?:handle|own|do|manage|take\s+care)\b",
+        r"\b\w+'s\s+(?:it|team|staff|\w+\s+team)\s+(?:will|does|do|keeps?)\s+(?:handle|own|do|manage|take\s+care|it)\b",
+        r"\b(?:supplied|provided|purchased|procured)\s+by\s+(?!us\b|our\b|we\b)(?:the\s+customer|them|[A-Z]\w+)\b",
         r"^(?:[-*]\s*)?no\s+(?!\w+\s+(?:increase|uplift))\w+(?:\s+\w+){0,4}\s+(?:is|are|will\s+be|was|were)?\s*(?:included|provided|planned|offered|committed|promised)\b",
     ),
     PROMISES: _cue(
         r"\bwe(?:'ll|\s+will|\s+are\s+going\s+to|\s+can|\s+commit\s+to|\s+agreed\s+to|\s+promised|\s+offered|\s+include|\s+provide|\s+deliver)\b",
         r"\b(?:vendor|supplier|provider)\s+(?:will|shall)\b",
-        r"\b(?:includes?|included|including)\b",
+        r"\b(?:includes?|included)\b",
+        r"\bpart\s+of\s+the\s+(?:package|deal|subscription|order|offer)\b",
         r"\bpromis\w*|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
         r"\b(?:will|shall)\s+(?:be\s+)?(?:provide|provided|deliver|delivered|set\s+up|configure|configured|build|built|migrate|migrated|train|trained|run|host|hosted|support|supported|given|available)\b",
-        r"\b(?:told|assured|offered)\s+(?:them|the\s+customer|him|her)\b",
+        r"\b(?:assured|offered)\s+(?:them|the\s+customer|him|her)\b",
         r"\bthrow\s+in\b|\bon\s+us\b",
         r"\bcovers?\b",
-        r"\b\d+\s+(?:[\w-]+\s+){0,2}(?:seats|licen[cs]es|users|sites|locations|schools|stores|workshops|sessions)\b",
+        r"\b(?:rolled\s+out|configured|set\s+up|delivered|deployed)\s+(?:to|for|across|on)\b",
+        r"\b\d+\s+(?:[\w-]+\s+){0,3}(?:seats|licen[cs]es|users|sites|locations|schools|stores|workshops|sessions|days|accounts)\b",
     ),
     GOAL: _cue(
         r"\bgoals?\b|\bobjectives?\b|\bpriority\b",
-        r"\b(?:want|wants|wanted|need|needs|looking|hoping|trying)\s+to\s+(?:cut|reduce|replace|improve|increase|get|move|consolidate|stop|speed|automate|eliminate|retire|scale|standardi[sz]e|give)\b",
+        r"\b(?:want|wants|wanted|need|needs|looking|hoping|trying)\s+to\s+(?:cut|reduce|replace|improve|increase|get|move|consolidate|stop|speed|automate|eliminate|retire|scale|standardi[sz]e|give|take|hold)\b",
         r"\bwhy\s+they\s+bought\b|\bbought\s+(?:us|this|it)\s+(?:to|because|for)\b|\bthe\s+reason\s+they\b",
         r"\bpain\s+point\b|\boutcome\b|\bbusiness\s+case\b",
         r"\bso\s+that\s+(?:their|the|they)\b",
-        r"\b(?:want|wants|wanted)\s+(?:a|an|one|every|all|the|their)\b",
-        r"\b(?:currently|today|on\s+paper|by\s+hand|manually)\b.*\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|get|gets)\b"
-        r"|\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs)\b.*\b(?:currently|on\s+paper|by\s+hand|manually|by\s+phone)\b",
+        r"\b(?:want|wants|wanted)\s+(?:a|an|one|every|all|the|their|visit|live)\b",
+        r"\b(?:currently|today|on\s+paper|by\s+hand|manually|still)\b.*\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|get|gets|kept|emailed|pulled|plan)\b"
+        r"|\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|kept|emailed|pulled|plan)\b.*\b(?:currently|on\s+paper|by\s+hand|manually|by\s+phone|whiteboard|spreadsheets?|binders?)\b",
     ),
     STAKEHOLDERS: _cue(
         r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexecutive\s+sponsor\b|\bchampion\b",
-        r"\bsigner\b|\bsigns?\s+(?:off|the)\b|\bapprover\b",
+        r"\bsigner\b|\bsigns?\s+(?:off|the|for)\b|\bapprover\b",
         r"\btechnical\s+(?:lead|contact|owner|buyer)\b|\bproject\s+(?:lead|manager|owner)\b|\bprocurement\b|\blegal\s+(?:counsel|contact)\b",
         r"\b(?:ceo|cfo|cio|cto|coo|ciso|cmo|cro|vp|svp|evp|head\s+of|director\s+of)\b",
         r"\b(?:day-to-day|main|primary|key)\s+(?:admin|contact|owner|user)\b|\bproject\s+owner\b",
@@ -303,7 +509,7 @@ CUES: dict[str, re.Pattern[str]] = {
     SUCCESS: _cue(
         r"\bsuccess\b|\bkpis?\b|\bmeasured\s+(?:by|on|as)\b|\bacceptance\s+criteri\w*",
         r"\b(?:target|goal)\s+(?:is|of)\b.*\d",
-        r"\d+(?:\.\d+)?\s*%.*\b(?:within|by|in|after)\s+(?:\d|the\s+first|q[1-4]|" + _MONTH + r")",
+        r"\d+(?:\.\d+)?\s*%.*\b(?:within|by|in|after)\s+(?:\d|the\s+first|the\s+end|q[1-4]|" + _MONTH + r")",
         r"\b(?:from|reduce|cut|increase|grow|raise|lower|improve)\w*\b.*\b(?:to|by)\s+(?:under\s+|below\s+|at\s+least\s+)?\d",
         r"\b(?:drop|fall|rise|reach|grow)\w*\s+(?:by|to|below|above)\b",
     ),
@@ -312,53 +518,75 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bdepend(?:s|ent|ency|encies)\s+on\b|\bdependency\b|\bnot\s+(?:yet|confirmed|signed)\b|\bunclear\b|\bunknown\b",
         r"\b(?:may|might|could)\s+(?:slip|delay|collide|block|churn|push|not\s+be)\b|\bdelay(?:ed|s)?\b|\bbudget\s+(?:freeze|cut)s?\b",
         r"\bcompetitor\b|\bskeptic\w*|\bsceptic\w*|\bpushback\b|\bresist\w*|\bunhappy\b|\bescalat\w*",
-        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor)\b",
+        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b",
         r"\bunreliable\b|\bhard\s+to\b|\b(?:may|might|could)\s+(?:make|cause|affect|prevent|hurt|break|revisit|not\s+support)\b",
+        r"\bdrops?\s+(?:for|out)\b|\bcannot\s+be\s+trained\b|\bonly\s+exports?\b",
     ),
     REQUIREMENTS: _cue(
-        r"\b(?:sso|saml|scim|okta|azure\s+ad|entra|ldap|vpn|firewall|allow[- ]?list|ip\s+whitelist)\b",
+        r"\b(?:sso|saml|scim|okta|azure\s+ad|entra|ldap|vpn|firewall|allow[- ]?list|ip\s+whitelist|sftp|mfa)\b",
         r"\bsandbox\b|\bservice\s+account\b|\bapi\s+(?:access|keys?|credentials|endpoint)\b|\b(?:test|staging|production)\s+environment\b",
-        r"\bintegrat\w*|\bconnector\b|\bdata\s+migration\b|\bmigrat\w*|\bimport\b|\bcsv\s+export\b|\bdata\s+feed\b",
+        r"\bintegrat\w*|\bconnector\b|\bdata\s+migration\b|\bmigrat\w*|\bimport\b|\bcsv\s+export\b|\bdata\s+feed\b|\bnightly\s+export\b",
         r"\brequire(?:s|d|ment|ments)?\b|\bprerequisite\w*|\bneed\s+(?:access|admin|credentials)\b",
         r"\bmust\s+(?:provide|supply|give|grant|share)\b|\bmust\s+be\s+(?:hosted|stored|encrypted|processed|shared)\b",
+        r"\b(?:stored|stays?|hosted|kept|resides?)\s+in\s+(?:the\s+)?(?:[A-Z]{2,3}|eu|uk|us|canada|canadian|european|\w+an)\b[^.]*\bdata\s+cent(?:re|er)s?\b|\bdata\s+residency\b",
         r"\bbefore\s+(?:go[- ]live|we\s+can\s+start)\b",
     ),
 }
 
+# Words that make a sentence a promise even when it also describes the customer.
+_FIRM_PROMISE = _cue(r"\bwe(?:'ll|\s+will)\b", r"\binclud", r"\bpromis", r"\bcommit")
+# "customer success manager" is a role, not a success criterion.
+_NOT_SUCCESS = _cue(r"\bcustomer\s+success\b")
+_SERVICE_LEVEL_TERM = _cue(r"\b(?:uptime|availability|response\s+time|resolution|sla|service\s+level)\b")
+
 # Headings that only set context (a risk list is not a list of promises, even if it says "will").
 _EXCLUSIVE_HEADINGS = (EXCLUSIONS, RISKS)
+# Sections where a vague word must be shown to the reviewer as vague.
+_VAGUE_SECTIONS = (PROMISES, SUCCESS, CUSTOM_TERMS, GOAL, REQUIREMENTS)
+
+
+def term_categories(text: str, config: Config) -> tuple[str, ...]:
+    """The custom-term categories of ``text``, by the detector ``handoff check`` flags with.
+
+    The one call site for the detector in drafting, so the draft and the check can
+    never disagree on what a custom term is.
+    """
+    return config.term_detector.categories(text)
+
+
+def declined_ask(text: str) -> bool:
+    """An ask the customer made that we declined or deferred ("asked for X — told them next phase")."""
+    return bool(_ASK.search(text) and _DECLINED.search(text))
+
+
+def _topic(sentence: Sentence) -> str | None:
+    """The nearest context that names one topic: the sentence's own "Field:" name, then a
+    "Label:" line, then the heading above it."""
+    field = _FIELD_NAME.match(sentence.text)
+    contexts = [*sentence.heading.split(" / "), field.group(1) if field else ""]
+    for context in reversed(contexts):
+        if not context.strip():
+            continue
+        topic = heading_topic(context)
+        if topic is not None or _NARRATIVE_HEADING.search(context) or any(q.search(context) for _, q in HEADING_CUES):
+            return topic  # the nearest heading that says anything decides, even "several topics"
+    return None
 
 
 def classify(sentence: Sentence, config: Config) -> list[Candidate]:
     """Every section ``sentence`` belongs in, as candidates quoting it verbatim."""
     text = sentence.text
-    sections = [s for s, cue in CUES.items() if cue.search(text)]
-    # The nearest context wins: a "Label:" line over the Markdown heading above it.
-    contexts = reversed(sentence.heading.split(" / "))
-    from_heading = next(
-        (
-            [s for s, cue in HEADING_CUES if cue.search(c)]
-            for c in contexts
-            if any(q.search(c) for _, q in HEADING_CUES)
-        ),
-        [],
-    )
-    if from_heading:
-        home = from_heading[0]
-        if home in _EXCLUSIVE_HEADINGS:
-            # Under "Out of scope" a sentence saying "we will" is still an exclusion.
-            sections = [s for s in sections if s not in (PROMISES, EXCLUSIONS, RISKS)]
-        if home not in sections:
-            sections.append(home)
-    if EXCLUSIONS in sections:
-        # "we will not build…" is a boundary, not a promise or a requirement
-        sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS)]
-    if _DATE.search(text):
-        sections.append(KEY_DATES)
-    categories = config.term_detector.categories(text)
+    home = _topic(sentence)
+    declined = declined_ask(text)
+    sections = _with_context(_cued(text), home, declined=declined)
+    sections = _as_a_reader_would(sections, text, home)
+    categories = term_categories(text, config)
     if categories and EXCLUSIONS not in sections:
         # Mirrors `skip_sections` in custom-terms.yaml: a boundary is not a custom term.
         sections.append(CUSTOM_TERMS)
+    if CUSTOM_TERMS in sections:
+        # A contract term is reviewed as a term; it is not also a promise of work.
+        sections = [s for s in sections if s != PROMISES or home == PROMISES]
     vague = tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(text)))
     return [
         Candidate(
@@ -367,12 +595,68 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
             doc=sentence.doc,
             line=sentence.line,
             end_line=sentence.end_line,
-            vague=vague if section in (PROMISES, SUCCESS, CUSTOM_TERMS, GOAL) else (),
+            vague=vague if section in _VAGUE_SECTIONS else (),
             categories=categories if section == CUSTOM_TERMS else (),
+            declined=declined and section == EXCLUSIONS,
         )
         for section in dict.fromkeys(sections)
     ]
 
 
+def _cued(text: str) -> list[str]:
+    """The sections whose sentence cues ``text`` matches."""
+    sections = [s for s, cue in CUES.items() if cue.search(text)]
+    qualifying = _QUALIFYING_EXCLUDING.search(text) and _SERVICE_LEVEL.search(text)
+    if EXCLUSIONS in sections and qualifying and not CUES[EXCLUSIONS].search(_QUALIFYING_EXCLUDING.sub("", text)):
+        sections.remove(EXCLUSIONS)  # "99.9% … excluding maintenance" is a service level, not a boundary
+    return sections
+
+
+_NOT_UNDER_EXCLUSIVE = (PROMISES, EXCLUSIONS, RISKS, REQUIREMENTS, SUCCESS, GOAL, STAKEHOLDERS)
+
+
+def _with_context(sections: list[str], home: str | None, *, declined: bool) -> list[str]:
+    """Add the heading's topic, and let a declined ask be a boundary and nothing else."""
+    if home is not None:
+        if home in _EXCLUSIVE_HEADINGS:
+            # Under "Out of scope" a sentence saying "we will" is still an exclusion.
+            sections = [s for s in sections if s not in _NOT_UNDER_EXCLUSIVE]
+        if home not in sections:
+            sections.append(home)
+    if declined:
+        # "asked for X — told them next phase": a boundary with its source, never a promise.
+        sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS, CUSTOM_TERMS, STAKEHOLDERS)]
+        sections.insert(0, EXCLUSIONS)
+    if EXCLUSIONS in sections:
+        # "we will not build…" is a boundary, not a promise, a requirement or a person
+        sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS, STAKEHOLDERS)]
+    return sections
+
+
+def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list[str]:
+    """Drop what a careful reader would not take from the words alone; add binding dates."""
+    drop: set[str] = set()
+    if _PAYMENT_CLAUSE.search(text) and home != STAKEHOLDERS:
+        drop |= {STAKEHOLDERS, REQUIREMENTS}  # "payment on the CFO's approval" names an office, binds no work
+    if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
+        # "Chris is the technical contact for the integration; he will run testing" is about Chris
+        drop |= {REQUIREMENTS, PROMISES}
+    if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
+        drop.add(PROMISES)  # "the district has 31 schools" is what they have, not what we sell
+    not_success = _NOT_SUCCESS.search(text) or _BINDING_DATE.search(text) or _SERVICE_LEVEL_TERM.search(text)
+    if not_success and home != SUCCESS:
+        drop.add(SUCCESS)  # a go-live date or an SLA is not a success criterion
+    sections = [s for s in sections if s not in drop]
+    if _DATE.search(text) and not _DOCUMENT_DATE.search(text):
+        sections.append(KEY_DATES)
+        if _BINDING_DATE.search(text) and EXCLUSIONS not in sections:
+            sections.append(REQUIREMENTS)  # a go-live date binds the receiving team
+    return sections
+
+
 def extract(docs: Sequence[SourceDoc], config: Config) -> list[Candidate]:
-    return [c for doc in docs for sentence in sentences(doc) for c in classify(sentence, config)]
+    """Sentences classified into sections, and the stakeholders named in lists and tables."""
+    from handoffs.draft.people import people
+
+    found = [c for doc in docs for sentence in sentences(doc) for c in classify(sentence, config)]
+    return found + [c for doc in docs for c in people(doc, config.rules.decision_roles)]

@@ -19,6 +19,7 @@ from handoffs.draft.backends import Rejected
 from handoffs.draft.crm import CrmDeal
 from handoffs.draft.extract import (
     CUSTOM_TERMS,
+    EXCLUSIONS,
     KEY_DATES,
     PROMISES,
     SECTIONS,
@@ -26,6 +27,7 @@ from handoffs.draft.extract import (
     SUCCESS,
     Candidate,
 )
+from handoffs.draft.people import decision_role, name_key, roles_from_sentences
 from handoffs.reporters.markdown import cell
 from handoffs.scaffold import NewOptions, create_handoff
 
@@ -98,7 +100,15 @@ def write_draft(
     def gap_text(section: str) -> str:
         return _gap(section, options, opened)
 
-    body, gaps = _body(sections, deal=deal, crm_name=crm_name, doc_names=doc_names, items=items, gap=gap_text)
+    body, gaps = _body(
+        sections,
+        deal=deal,
+        crm_name=crm_name,
+        doc_names=doc_names,
+        items=items,
+        gap=gap_text,
+        accepted=config.rules.decision_roles,
+    )
     path = create_handoff(
         root,
         config,
@@ -153,12 +163,13 @@ def _body(
     doc_names: Sequence[str],
     items: Sequence[Candidate],
     gap: Callable[[str], str],
+    accepted: Sequence[str],
 ) -> tuple[str, tuple[str, ...]]:
     parts = [HEADER]
     gaps: list[str] = []
     for section in sections:
         found = [i for i in items if i.section == section]
-        lines = _section_lines(section, found, deal, crm_name)
+        lines = _section_lines(section, found, deal, crm_name, accepted)
         if not lines:
             gaps.append(section)
             lines = [gap(section)]
@@ -167,20 +178,57 @@ def _body(
     return "\n".join(parts), tuple(gaps)
 
 
-def _section_lines(section: str, found: Sequence[Candidate], deal: CrmDeal, crm_name: str) -> list[str]:
+def _section_lines(
+    section: str, found: Sequence[Candidate], deal: CrmDeal, crm_name: str, accepted: Sequence[str]
+) -> list[str]:
+    if section == STAKEHOLDERS:
+        return stakeholder_lines(found, deal, crm_name, accepted)
     lines: list[str] = []
-    if section == STAKEHOLDERS and deal.contacts:
-        lines += ["| Name | Title / role | Decision role | Source |", "|---|---|---|---|"]
-        for contact in deal.contacts:
-            role = contact.role.lower() if contact.role else "<decision role>"
-            title = contact.title or "<job title>"
-            lines.append(f"| {cell(contact.name)} | {cell(title)} | {cell(role)} | {cell(f'CRM: {crm_name}')} |")
-        if found:
-            lines.append("")
     if section == KEY_DATES:
         lines += _crm_dates(deal, crm_name)
     lines += [item_line(item) for item in found]
     return lines
+
+
+NOT_STATED = "not stated"
+
+
+def stakeholder_lines(found: Sequence[Candidate], deal: CrmDeal, crm_name: str, accepted: Sequence[str]) -> list[str]:
+    """One table row per person (CRM contact roles and people named in the documents,
+    merged by name), decision roles in the words of `schema/rules.yaml`; then the
+    sentences about people, quoted."""
+    rows: dict[str, list[str]] = {}
+    for contact in deal.contacts:
+        role = decision_role(contact.role, accepted) if contact.role else ""
+        rows.setdefault(name_key(contact.name), [contact.name, contact.title, role, f"CRM: {crm_name}"])
+    for item in found:
+        person = item.person
+        if person is None:
+            continue
+        row = rows.get(name_key(person.name))
+        if row is None:
+            rows[name_key(person.name)] = [person.name, person.title, person.role, item.citation]
+            continue
+        row[1] = row[1] or person.title
+        if row[2] not in accepted and person.role:
+            row[2] = person.role
+        row[3] += f"; {item.citation}"
+    prose = [item for item in found if item.person is None]
+    stated = roles_from_sentences([row[0] for row in rows.values()], prose, accepted)
+    for index, row in enumerate(rows.values()):
+        if index in stated and row[2] not in accepted:
+            row[2] = stated[index]  # the CRM said "Business User"; the notes say she is the champion
+    lines: list[str] = []
+    if rows:
+        lines += ["| Name | Title / role | Decision role | Source |", "|---|---|---|---|"]
+        for name, title, role, source in rows.values():
+            lines.append(
+                f"| {cell(name)} | {cell(title or NOT_STATED)} | {cell(role or NOT_STATED)} | {cell(source)} |"
+            )
+    sentences = [item_line(item) for item in found if item.person is None]
+    if lines and sentences:
+        lines.append("")
+    return lines + sentences
 
 
 def item_line(item: Candidate) -> str:
@@ -190,6 +238,8 @@ def item_line(item: Candidate) -> str:
         marks.append("vague: needs a human decision")
     if item.categories:
         marks.append(f"custom term: {', '.join(item.categories)}")
+    if item.declined:
+        marks.append("declined ask: confirm with the customer it stays out")
     marked = f" [{'; '.join(marks)}]" if marks else ""
     return f"- {_quoted(item.quote)}{marked} (source: {item.citation})"
 
@@ -232,26 +282,25 @@ def _evidence(deal: CrmDeal, crm_name: str, doc_names: Sequence[str]) -> list[st
 
 
 def summary(draft: Draft, config: Config, root: Path) -> str:
+    """What the rep reads first: the decisions only a person can make, most important first,
+    then what was found, merged and dropped."""
     shown = draft.path.relative_to(root) if draft.path.is_relative_to(root) else draft.path
     out = [
         f"drafted {shown} from {draft.deal.shape} {draft.deal.id} and {len(draft.doc_names)} document(s) "
         f"(backend: {draft.backend})",
-        "",
-        "found per section:",
     ]
+    groups = decisions(draft, config)
+    if groups:
+        out += ["", "needs a human decision, most important first:"]
+        for number, (title, entries) in enumerate(groups, start=1):
+            out.append(f"  {number}. {title}")
+            out += [f"     {entry}" for entry in entries]
+    out += ["", "found per section:"]
     for section in SECTIONS:
-        count = sum(1 for i in draft.items if i.section == section)
-        extra = (
-            f" + {len(draft.deal.contacts)} CRM contact(s)" if section == STAKEHOLDERS and draft.deal.contacts else ""
-        )
-        state = "MISSING (placeholder left)" if section in draft.gaps else f"{count} item(s){extra}"
-        out.append(f"  {section:<28} {state}")
-    decisions = [i for i in draft.items if i.categories or (i.vague and i.section in _DECISION_SECTIONS)]
-    if decisions:
-        out += ["", "needs a human decision:"]
-        for item in decisions:
-            out.append(f"  {item.citation}  {item.section}: {_why(item, config)}")
-            out.append(f"      {_quoted(item.quote)}")
+        out.append(f"  {section:<28} {_found(draft, section)}")
+    merged = [i for i in draft.items if i.also and i.person is None]
+    if merged:
+        out += ["", f"merged: {len(merged)} item(s) stated in more than one place are drafted once, citing each place"]
     if draft.rejected:
         out += ["", "dropped (not found verbatim at the cited line, so not written):"]
         for rejected in draft.rejected:
@@ -264,11 +313,72 @@ def summary(draft: Draft, config: Config, root: Path) -> str:
     return "\n".join(out)
 
 
-def _why(item: Candidate, config: Config) -> str:
-    reasons = []
+def decisions(draft: Draft, config: Config) -> list[tuple[str, list[str]]]:
+    """The review queue: custom terms, vague promises, declined asks, missing sections, roles."""
+    listed: set[tuple[str, int, str]] = set()
+
+    def entries(items: Sequence[Candidate], why: Callable[[Candidate], str]) -> list[str]:
+        lines = []
+        for item in items:
+            key = (item.doc, item.line, item.quote)
+            if key in listed:
+                continue
+            listed.add(key)
+            lines += [f"{item.citation}  {why(item)}", f"    {_quoted(item.quote)}"]
+        return lines
+
+    terms = [i for i in draft.items if i.section == CUSTOM_TERMS]
+    vague = [i for i in draft.items if i.vague and i.section in _DECISION_SECTIONS and i.section != CUSTOM_TERMS]
+    declined = [i for i in draft.items if i.declined and i.section == EXCLUSIONS]
+    groups = [
+        (
+            "custom terms: each needs its reviewers before approval",
+            entries(terms, lambda i: _term_reviewers(i, config)),
+        ),
+        (
+            "vague promises: not a commitment until a person rewords it or moves it to Open risks",
+            entries(vague, lambda i: f"{i.section}: vague ({', '.join(i.vague)})"),
+        ),
+        (
+            "declined or deferred asks: drafted as exclusions; confirm each stays out",
+            entries(declined, lambda i: "Exclusions"),
+        ),
+        (
+            "missing sections: placeholders left, `handoff check` fails until a person fills them",
+            list(draft.gaps),
+        ),
+    ]
+    if STAKEHOLDERS not in draft.gaps and not _has_decision_role(draft, config):
+        roles = ", ".join(config.rules.decision_roles)
+        groups.append(("no stakeholder has a decision role: say who decides", [f"one of: {roles}"]))
+    return [(title, lines) for title, lines in groups if lines]
+
+
+def _has_decision_role(draft: Draft, config: Config) -> bool:
+    accepted = config.rules.decision_roles
+    roles = [decision_role(c.role, accepted) for c in draft.deal.contacts if c.role]
+    roles += [i.person.role for i in draft.items if i.person is not None]
+    return any(role in accepted for role in roles)
+
+
+def _found(draft: Draft, section: str) -> str:
+    if section in draft.gaps:
+        return "MISSING (placeholder left)"
+    found = [i for i in draft.items if i.section == section]
+    if section != STAKEHOLDERS:
+        return f"{len(found)} item(s)"
+    people = {name_key(c.name) for c in draft.deal.contacts}
+    people |= {name_key(i.person.name) for i in found if i.person is not None}
+    sentences = sum(1 for i in found if i.person is None)
+    return f"{len(people)} people (CRM roles and documents) + {sentences} sentence(s)"
+
+
+def _term_reviewers(item: Candidate, config: Config) -> str:
+    if not item.categories:
+        return "Custom terms: under a terms heading; no category recognised it, so say which it is"
+    reviewers = []
     for name in item.categories:
         category = next(c for c in config.categories if c.name == name)
-        reasons.append(f"custom term ({name}; reviewers: {', '.join(category.reviewers)})")
-    if item.vague:
-        reasons.append(f"vague ({', '.join(item.vague)}): not a commitment until a person makes it one")
-    return "; ".join(reasons)
+        reviewers.append(f"{name} -> {', '.join(category.reviewers)}")
+    vague = f"; vague ({', '.join(item.vague)})" if item.vague else ""
+    return f"Custom terms: {'; '.join(reviewers)}{vague}"

@@ -142,7 +142,9 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
         )
     stakeholders = doc.body.section("Stakeholders")
     if stakeholders is not None and stakeholders.has_content:
-        entries = [e.full_text if isinstance(e, Item) else e.text for e in stakeholders.entries]
+        # A table row and a list item are each one stakeholder: a table of people followed
+        # by notes about them (as `handoff draft` writes it) is read whole.
+        entries = [i.full_text for i in stakeholders.items] + [r.text for r in stakeholders.rows]
         entries += [p.text for p in stakeholders.paragraphs] if not entries else []
         if not any(_mentions(ctx.config.decision_role_pattern, text.casefold()) for text in entries):
             roles = ", ".join(ctx.config.rules.decision_roles)

@@ -1,0 +1,177 @@
+"""From a CRM record and evidence files to the items of a draft: the one drafting pipeline.
+
+``handoff draft``, ``handoff crm sync`` and ``bench/draft_eval.py`` all call
+:func:`prepare`, so what a rep sees, what the CRM sync opens and what the benchmark
+scores are the same thing:
+
+1. a backend proposes candidates (the built-in extractor, or a language model that
+   classifies the sentences we split);
+2. every proposal is verified: quoted verbatim at the line it cites, in a file given;
+3. what a careful reader would merge is merged: a promise stated in the proposal and
+   again in the notes becomes one item citing both, a person named twice is one
+   stakeholder, and a decision role stated in prose ("Ingrid is the economic buyer")
+   is written beside that person in the words HO503 accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from handoffs.config import Config
+from handoffs.draft.backends import Extractor, Rejected, verify
+from handoffs.draft.crm import CrmDeal
+from handoffs.draft.extract import KEY_DATES, STAKEHOLDERS, Candidate, Place, SourceDoc
+from handoffs.draft.people import name_key, roles_from_sentences
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The verified, merged items of one draft, and what was dropped on the way."""
+
+    items: tuple[Candidate, ...]
+    rejected: tuple[Rejected, ...]
+    proposed: int  # how many candidates the backend proposed, before verification
+
+
+def prepare(deal: CrmDeal, docs: Sequence[SourceDoc], config: Config, extractor: Extractor) -> Prepared:
+    """The items a draft of ``deal`` holds, from ``docs``, proposed by ``extractor``.
+
+    ``deal`` is accepted so a backend may one day read CRM fields too; today the CRM
+    record fills the front matter and the stakeholder table (see render.py).
+    """
+    del deal  # the CRM record is rendered, not extracted from
+    proposed = extractor.extract(docs, config)
+    verified = verify(proposed, docs)
+    items = merge_restatements(verified.items, docs)
+    items = merge_people(items, config.rules.decision_roles)
+    return Prepared(tuple(items), tuple(verified.rejected), len(proposed))
+
+
+# --- one item per promise ---------------------------------------------------------------
+
+# Words that say nothing about what was promised.
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the and or of to for in on at by with from as is are be will shall we our us they their them it its "
+        "this that these those all any up into per also can may would should just both each",
+    )
+)
+_FORMAL = re.compile(r"order|contract|proposal|sow|statement|agreement|quote|msa|schedule", re.IGNORECASE)
+_SAME_ENOUGH = 0.75  # share of the shorter statement's words the other one repeats
+_MIN_WORDS = 4  # shorter statements are too generic to call two of them one
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in re.findall(r"[\w'-]+", text.casefold()) if w not in _STOP)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\d+(?:[.,]\d+)?", text))
+
+
+def restates(first: str, second: str) -> bool:
+    """Whether two sentences state the same thing: the same numbers, mostly the same words."""
+    a, b = _words(first), _words(second)
+    shorter = min(len(a), len(b))
+    if shorter < _MIN_WORDS or _numbers(first) != _numbers(second):
+        return False
+    return len(a & b) / shorter >= _SAME_ENOUGH
+
+
+def merge_restatements(items: Sequence[Candidate], docs: Sequence[SourceDoc]) -> list[Candidate]:
+    """Merge items of one section that restate each other; the formal document's wording leads."""
+    order = {doc.name: (0 if _FORMAL.search(doc.name) else 1, n) for n, doc in enumerate(docs)}
+    ranked = sorted(range(len(items)), key=lambda n: (order.get(items[n].doc, (2, 0)), n))
+    merged: dict[int, Candidate] = {}
+    absorbed: set[int] = set()
+    for n in ranked:
+        if n in absorbed:
+            continue
+        item = items[n]
+        if item.person is None and item.section != KEY_DATES:
+            for m in ranked:
+                other = items[m]
+                if (
+                    m == n
+                    or m in absorbed
+                    or m in merged
+                    or other.section != item.section
+                    or other.person is not None
+                    or (other.doc, other.line) == (item.doc, item.line)
+                    or not restates(item.quote, other.quote)
+                ):
+                    continue
+                absorbed.add(m)
+                item = replace(
+                    item,
+                    also=(*item.also, Place(other.doc, other.line, other.end_line, other.quote), *other.also),
+                    vague=tuple(dict.fromkeys(item.vague + other.vague)),
+                    categories=tuple(dict.fromkeys(item.categories + other.categories)),
+                    declined=item.declined or other.declined,
+                )
+        merged[n] = item
+    return [merged[n] for n in range(len(items)) if n in merged]
+
+
+# --- one entry per person ---------------------------------------------------------------
+
+
+def merge_people(items: Sequence[Candidate], accepted: Sequence[str]) -> list[Candidate]:
+    """One stakeholder per person (the fullest mention leads); roles from prose filled in.
+
+    A sentence that only lists people already drafted one by one (an attendee line) is
+    dropped: its people are in the table.
+    """
+    persons = [i for i in items if i.person is not None]
+    lines_with_people = {(p.doc, p.line) for p in persons}
+    sentences = [
+        i for i in items if i.person is None and i.section == STAKEHOLDERS and (i.doc, i.line) not in lines_with_people
+    ]
+    roles = roles_from_sentences([p.person.name if p.person else "" for p in persons], sentences, accepted)
+    persons = [
+        replace(p, person=replace(p.person, role=roles[n]))
+        if n in roles and p.person is not None and p.person.role not in accepted
+        else p
+        for n, p in enumerate(persons)
+    ]
+    by_name: dict[str, Candidate] = {}
+    for person in sorted(persons, key=_fullness, reverse=True):
+        key = _key(person)
+        kept = by_name.get(key)
+        if kept is None:
+            by_name[key] = person
+        elif (person.doc, person.line) != (kept.doc, kept.line):
+            by_name[key] = replace(
+                kept, also=(*kept.also, Place(person.doc, person.line, person.end_line, person.quote))
+            )
+    out: list[Candidate] = []
+    emitted: set[str] = set()
+    for item in items:
+        if item.person is not None:
+            key = _key(item)
+            if key not in emitted:
+                emitted.add(key)
+                out.append(by_name[key])
+        elif item.section != STAKEHOLDERS or item in sentences:
+            out.append(item)
+    return out
+
+
+def _key(item: Candidate) -> str:
+    return name_key(item.person.name) if item.person is not None else ""
+
+
+def _fullness(item: Candidate) -> tuple[int, int]:
+    person = item.person
+    known = (bool(person.role) + bool(person.title)) if person is not None else 0
+    return (known, -item.line)
