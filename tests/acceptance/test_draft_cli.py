@@ -279,3 +279,39 @@ def test_open_pr_unavailable_keeps_the_draft_and_says_so(
     assert "open-pr` is not available" in result.err
     assert path is not None
     assert path.is_file()
+
+
+# --- what a rep can open a pull request from ------------------------------------------------
+
+
+def test_files_outside_the_repository_are_cited_by_name_never_by_absolute_path(
+    repo: Path, run_cli: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("downloads")
+    for name in ("crm.json", "discovery-call.md"):
+        shutil.copy(CORPUS / "harbor-logistics" / name, outside / name)
+    result = run_cli(
+        "draft", "--crm", outside / "crm.json", "--notes", outside / "discovery-call.md", "--to", "@raj-impl"
+    )
+    assert result.exit_code == 0, result.err
+    drafted = next((repo / "handoffs").rglob("*.md")).read_text(encoding="utf-8")
+    assert str(outside) not in drafted
+    assert "(source: discovery-call.md:19)" in drafted
+    assert "export: crm.json" in drafted
+    assert "outside the repository" in result.out
+    assert "commit them under evidence/" in result.out
+
+
+def test_a_decision_role_only_in_the_crm_table_satisfies_ho503(repo: Path, run_cli: Run) -> None:
+    (repo / "evidence").mkdir(exist_ok=True)
+    shutil.copy(CORPUS / "harbor-logistics" / "crm.json", repo / "evidence" / "crm.json")
+    (repo / "evidence" / "notes.md").write_text(
+        "## People\n\n- Tomasz Nowak owns the WMS and is the technical lead for the integration.\n",
+        encoding="utf-8",
+    )
+    result = run_cli("draft", "--crm", "evidence/crm.json", "--notes", "evidence/notes.md", "--to", "@raj-impl")
+    assert result.exit_code == 0, result.err
+    path = next((repo / "handoffs").rglob("*.md"))
+    assert "| Grace Okafor | COO | economic buyer |" in path.read_text(encoding="utf-8")
+    report = json.loads(run_cli("check", path, "--format", "json").out)
+    assert "HO503" not in {f["code"] for f in report["findings"]}

@@ -152,13 +152,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'“(\[*_]*[A-Z0-9@])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|cf|etc|vs|viz|approx|appx|incl|excl|esp|est|min|max|no|nos|nr|tel|ext|ref|"
     r"mr|mrs|ms|mx|dr|prof|st|ste|mt|ft|jr|sr|capt|cpt|lt|col|gen|maj|sgt|cmdr|adm|rev|hon|gov|sen|rep|"
-    r"inc|ltd|corp|co|llc|plc|bros|dept|div|assn|univ|ave|blvd|rd|"
+    r"inc|ltd|corp|co|llc|plc|bros|dept|div|assn|univ|ave|blvd|rd|bldg|fl|apt|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     r"fig|vol|pp|para|sec|art|cl)|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$",
     re.IGNORECASE,
 )
 # The header lines of a pasted e-mail say who wrote when, not what was agreed.
-_MAIL_HEADER = re.compile(r"^\s*>*\s*(?:from|to|cc|bcc|subject|date|sent|reply-to)\s*:\s", re.IGNORECASE)
+_MAIL_HEADER = re.compile(
+    r"^\s*>*\s*(?:(?:from|to|cc|bcc|subject|date|sent|reply-to)\s*:\s|on\s.{4,80}\bwrote:\s*$)", re.IGNORECASE
+)
 _MAIL_QUOTE = re.compile(r"^\s*(?:>\s*)+")
 
 
@@ -262,7 +264,7 @@ def _split_block(doc: str, block: list[tuple[int, str]], heading: str) -> Iterat
 def _pieces(text: str, begin: int) -> Iterator[tuple[int, int]]:
     start = begin
     for match in _SENTENCE_END.finditer(text, begin):
-        if _ABBREVIATION.search(text[start : match.start() + 1].rstrip("\"')]")):
+        if _ABBREVIATION.search(text[start : match.start()].rstrip("\"')]")):
             continue
         yield start, match.start()
         start = match.end()
@@ -305,6 +307,8 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bproblem\b",
             r"\bbackground\b",
             r"\bchallenges?\b",
+            r"\bsituation\b",
+            r"\bcurrent\s+state\b",
         ),
     ),
     (
@@ -460,6 +464,13 @@ _PAYMENT_CLAUSE = _cue(
     r"\binsur",
 )
 
+# "120 seats", "two training days": a quantity is a promise only when nothing says it is a target.
+_QUANTITY_SOLD = (
+    r"\b\d+\s+(?:[A-Za-z-]+\s+){0,3}"
+    r"(?:seats|licen[cs]es|users|sites|locations|schools|stores|workshops|sessions|days|accounts)\b"
+)
+_QUANTITY = re.compile(_QUANTITY_SOLD, re.IGNORECASE)
+
 # Sentence-level cues, one pattern per section (a sentence may match several).
 CUES: dict[str, re.Pattern[str]] = {
     EXCLUSIONS: _cue(
@@ -481,16 +492,18 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:vendor|supplier|provider)\s+(?:will|shall)\b",
         r"\b(?:includes?|included)\b",
         r"\bpart\s+of\s+the\s+(?:package|deal|subscription|order|offer)\b",
-        r"\bpromis\w*|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
+        r"\bpromis(?:e|es|ed|ing)\b(?![-\w])|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
         r"\b(?:will|shall)\s+(?:be\s+)?(?:provide|provided|deliver|delivered|set\s+up|configure|configured|build|built|migrate|migrated|train|trained|run|host|hosted|support|supported|given|available)\b",
         r"\b(?:assured|offered)\s+(?:them|the\s+customer|him|her)\b",
         r"\bthrow\s+in\b|\bon\s+us\b",
         r"\bcovers?\b",
         r"\b(?:rolled\s+out|configured|set\s+up|delivered|deployed)\s+(?:to|for|across|on)\b",
-        r"\b\d+\s+(?:[\w-]+\s+){0,3}(?:seats|licen[cs]es|users|sites|locations|schools|stores|workshops|sessions|days|accounts)\b",
+        _QUANTITY_SOLD,
     ),
     GOAL: _cue(
-        r"\bgoals?\b|\bobjectives?\b|\bpriority\b",
+        r"\bgoals?\b|\bobjectives?\b|\b(?:top|main|first|biggest|key|number\s+one)\s+priority\b",
+        r"\bwants?\b.*\b(?:down|up|under|below|above)\b.*\d+(?:\.\d+)?\s*%",
+        r"\b(?:we|they)\s+want\b.*\d+(?:\.\d+)?\s*%|\bstuck\s+at\b",
         r"\b(?:want|wants|wanted|need|needs|looking|hoping|trying)\s+to\s+(?:cut|reduce|replace|improve|increase|get|move|consolidate|stop|speed|automate|eliminate|retire|scale|standardi[sz]e|give|take|hold)\b",
         r"\bwhy\s+they\s+bought\b|\bbought\s+(?:us|this|it)\s+(?:to|because|for)\b|\bthe\s+reason\s+they\b",
         r"\bpain\s+point\b|\boutcome\b|\bbusiness\s+case\b",
@@ -509,7 +522,9 @@ CUES: dict[str, re.Pattern[str]] = {
     SUCCESS: _cue(
         r"\bsuccess\b|\bkpis?\b|\bmeasured\s+(?:by|on|as)\b|\bacceptance\s+criteri\w*",
         r"\b(?:target|goal)\s+(?:is|of)\b.*\d",
-        r"\d+(?:\.\d+)?\s*%.*\b(?:within|by|in|after)\s+(?:\d|the\s+first|the\s+end|q[1-4]|" + _MONTH + r")",
+        r"\d+(?:\.\d+)?\s*%.*\b(?:within|by|in|after)\s+(?:\d|the\s+first|the\s+end|q[1-4]|year[- ]end|"
+        + _MONTH
+        + r")",
         r"\b(?:from|reduce|cut|increase|grow|raise|lower|improve)\w*\b.*\b(?:to|by)\s+(?:under\s+|below\s+|at\s+least\s+)?\d",
         r"\b(?:drop|fall|rise|reach|grow)\w*\s+(?:by|to|below|above)\b",
     ),
@@ -525,10 +540,12 @@ CUES: dict[str, re.Pattern[str]] = {
     REQUIREMENTS: _cue(
         r"\b(?:sso|saml|scim|okta|azure\s+ad|entra|ldap|vpn|firewall|allow[- ]?list|ip\s+whitelist|sftp|mfa)\b",
         r"\bsandbox\b|\bservice\s+account\b|\bapi\s+(?:access|keys?|credentials|endpoint)\b|\b(?:test|staging|production)\s+environment\b",
+        r"\bconnect(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,4}(?:to|with)\b",
         r"\bintegrat\w*|\bconnector\b|\bdata\s+migration\b|\bmigrat\w*|\bimport\b|\bcsv\s+export\b|\bdata\s+feed\b|\bnightly\s+export\b",
         r"\brequire(?:s|d|ment|ments)?\b|\bprerequisite\w*|\bneed\s+(?:access|admin|credentials)\b",
         r"\bmust\s+(?:provide|supply|give|grant|share)\b|\bmust\s+be\s+(?:hosted|stored|encrypted|processed|shared)\b",
         r"\b(?:stored|stays?|hosted|kept|resides?)\s+in\s+(?:the\s+)?(?:[A-Z]{2,3}|eu|uk|us|canada|canadian|european|\w+an)\b[^.]*\bdata\s+cent(?:re|er)s?\b|\bdata\s+residency\b",
+        r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
         r"\bbefore\s+(?:go[- ]live|we\s+can\s+start)\b",
     ),
 }
@@ -625,12 +642,17 @@ def _with_context(sections: list[str], home: str | None, *, declined: bool) -> l
             sections.append(home)
     if declined:
         # "asked for X — told them next phase": a boundary with its source, never a promise.
-        sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS, CUSTOM_TERMS, STAKEHOLDERS)]
+        sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS, CUSTOM_TERMS, STAKEHOLDERS, GOAL)]
         sections.insert(0, EXCLUSIONS)
     if EXCLUSIONS in sections:
         # "we will not build…" is a boundary, not a promise, a requirement or a person
         sections = [s for s in sections if s not in (PROMISES, REQUIREMENTS, STAKEHOLDERS)]
     return sections
+
+
+def _only_a_quantity(text: str) -> bool:
+    """The sentence reads as a promise only because it counts something."""
+    return bool(_QUANTITY.search(text)) and not CUES[PROMISES].search(_QUANTITY.sub(" ", text))
 
 
 def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list[str]:
@@ -643,7 +665,10 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list
         drop |= {REQUIREMENTS, PROMISES}
     if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
         drop.add(PROMISES)  # "the district has 31 schools" is what they have, not what we sell
-    not_success = _NOT_SUCCESS.search(text) or _BINDING_DATE.search(text) or _SERVICE_LEVEL_TERM.search(text)
+    if {GOAL, SUCCESS} & set(sections) and _only_a_quantity(text):
+        drop.add(PROMISES)  # "roll rates down within 90 days" is a target, not something sold
+    go_live_date = _BINDING_DATE.search(text) and _DATE.search(text) and not re.search(r"\d\s*%", text)
+    not_success = _NOT_SUCCESS.search(text) or go_live_date or _SERVICE_LEVEL_TERM.search(text)
     if not_success and home != SUCCESS:
         drop.add(SUCCESS)  # a go-live date or an SLA is not a success criterion
     sections = [s for s in sections if s not in drop]

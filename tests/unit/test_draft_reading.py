@@ -1,0 +1,212 @@
+"""The built-in extractor reads like a careful human: the traps of issue 12, in our own words.
+
+Each test is a small document written for this file (not taken from the labelled
+set), so the held-out cases stay unseen by the tests that shape the extractor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handoffs.config import Config, load_config
+from handoffs.draft.backends import BuiltinExtractor
+from handoffs.draft.crm import Contact, CrmDeal
+from handoffs.draft.extract import (
+    CUSTOM_TERMS,
+    EXCLUSIONS,
+    KEY_DATES,
+    PROMISES,
+    REQUIREMENTS,
+    STAKEHOLDERS,
+    SourceDoc,
+    heading_topic,
+    sentences,
+)
+from handoffs.draft.people import decision_role
+from handoffs.draft.pipeline import Prepared, prepare, restates
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+DEAL = CrmDeal(system="salesforce", shape="test", id="006TEST")
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config(PROJECT)
+
+
+def doc(text: str, name: str = "notes.md") -> SourceDoc:
+    return SourceDoc(name, tuple(text.splitlines()))
+
+
+def drafted(config: Config, *docs: SourceDoc) -> Prepared:
+    return prepare(DEAL, docs, config, BuiltinExtractor())
+
+
+def sections_of(prepared: Prepared, start: str) -> set[str]:
+    return {i.section for i in prepared.items if i.quote.startswith(start)}
+
+
+def test_sentences_do_not_split_at_abbreviations() -> None:
+    source = doc(
+        "Kickoff at St. Brigid's clinic with Dr. Ruiz and Lt. Cole, e.g. the night shift. "
+        "Acme Widgets Inc. hosts it on Dec. 3 in Bldg. 4. Second sentence here."
+    )
+    texts = [s.text for s in sentences(source)]
+    assert texts == [
+        "Kickoff at St. Brigid's clinic with Dr. Ruiz and Lt. Cole, e.g. the night shift.",
+        "Acme Widgets Inc. hosts it on Dec. 3 in Bldg. 4.",
+        "Second sentence here.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "topic"),
+    [
+        ("Pricing / scope discussion", None),
+        ("Commercials and scope", None),
+        ("Call recap", None),
+        ("Out of scope", EXCLUSIONS),
+        ("Not included", EXCLUSIONS),
+        ("Deliverables", PROMISES),
+        ("Service levels", CUSTOM_TERMS),
+        ("Who's who", STAKEHOLDERS),
+    ],
+)
+def test_a_heading_sets_a_section_only_when_it_names_one_topic(heading: str, topic: str | None) -> None:
+    assert heading_topic(heading) == topic
+
+
+def test_a_mixed_heading_does_not_pull_a_whole_call_into_promised_scope(config: Config) -> None:
+    prepared = drafted(
+        config,
+        doc(
+            "## Pricing / scope discussion\n"
+            "\n"
+            "We went through the quote for an hour.\n"
+            "We will configure the dispatch board for both depots.\n"
+            "Their finance lead talked about last year's audit at length.\n"
+        ),
+    )
+    assert sections_of(prepared, "We will configure") == {PROMISES}
+    assert sections_of(prepared, "We went through") == set()
+    assert sections_of(prepared, "Their finance lead") == set()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Asked whether we could sync invoices back into their Sage ledger, and I told them that is next phase.",
+        "They wanted a bespoke rota export for the unions; we quoted it separately.",
+        "Kim requested on-site support at every depot; declined, remote only.",
+        "The CFO asked for a white-labelled app, which we said is not in this contract.",
+    ],
+)
+def test_declined_or_deferred_asks_are_exclusions_never_promises(config: Config, sentence: str) -> None:
+    prepared = drafted(config, doc(f"## What we agreed\n\n- {sentence}\n"))
+    found = [i for i in prepared.items if i.quote == sentence]
+    assert {i.section for i in found} == {EXCLUSIONS}
+    assert found[0].declined
+    assert found[0].citation == "notes.md:3"
+
+
+def test_excluding_inside_a_service_level_keeps_it_a_custom_term(config: Config) -> None:
+    sla = "We commit to 99.95% monthly uptime, excluding maintenance windows agreed in advance."
+    prepared = drafted(config, doc(f"{sla}\nOn-site installation is excluded.\n"))
+    assert EXCLUSIONS not in sections_of(prepared, "We commit to 99.95%")
+    assert CUSTOM_TERMS in sections_of(prepared, "We commit to 99.95%")
+    assert EXCLUSIONS in sections_of(prepared, "On-site installation is excluded")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We'll probably have the Leeds depot done too.",
+        "We should be able to switch on route planning in the first month.",
+        "We'll try to include the archive import.",
+        "We aim to deliver the second site by spring.",
+        "Ideally the tablet app is included from day one.",
+    ],
+)
+def test_vague_commitments_are_never_unmarked_promises(config: Config, sentence: str) -> None:
+    prepared = drafted(config, doc(f"## What we promised\n\n- {sentence}\n"))
+    promises = [i for i in prepared.items if i.section == PROMISES]
+    assert promises, sentence
+    assert all(i.vague for i in promises)
+
+
+def test_a_promise_stated_twice_is_one_item_citing_both(config: Config) -> None:
+    notes = doc("## Scope\n\n- We will set up dispatch for the Leeds and York depots.\n", "call-notes.md")
+    order = doc("1. Dispatch set up for the Leeds and York depots.\n", "order-form.md")
+    prepared = drafted(config, notes, order)
+    promises = [i for i in prepared.items if i.section == PROMISES]
+    assert len(promises) == 1
+    assert promises[0].citation == "order-form.md:1; call-notes.md:3"  # the formal document leads
+
+
+def test_restatements_need_the_same_numbers() -> None:
+    one = "Remote training sessions for up to 20 dispatchers at both depots."
+    assert restates(one, "We include remote training sessions for up to 20 dispatchers at both depots.")
+    assert not restates(one, "Remote training sessions for up to 40 dispatchers at both depots.")
+
+
+def test_stakeholders_in_prose_tables_and_prose_roles(config: Config) -> None:
+    prepared = drafted(
+        config,
+        doc(
+            "Selection committee: Ana Ortiz (Chief Nursing Officer), Sgt. Paul Reed (Facilities Manager), "
+            "Mei Lin (us).\n"
+            "Ana signs the contract; Paul is our champion.\n"
+            "\n"
+            "| Name | Title | Decision |\n"
+            "|---|---|---|\n"
+            "| Omar Haddad | Head of IT | budget holder |\n"
+            "\n"
+            "Payment: net 45 after the CFO's written approval.\n"
+        ),
+    )
+    people = {i.person.name: i.person for i in prepared.items if i.person is not None}
+    assert set(people) == {"Ana Ortiz", "Sgt. Paul Reed", "Omar Haddad"}  # never our own people
+    assert people["Ana Ortiz"].role == "signer"
+    assert people["Sgt. Paul Reed"].role == "champion"
+    assert people["Omar Haddad"].role == "economic buyer"
+    assert STAKEHOLDERS not in sections_of(prepared, "Payment: net 45")
+
+
+def test_decision_roles_are_written_in_the_words_check_accepts(config: Config) -> None:
+    accepted = config.rules.decision_roles
+    assert decision_role("Economic Buyer", accepted) == "economic buyer"
+    assert decision_role("Budget Holder", accepted) == "economic buyer"
+    assert decision_role("Signatory", accepted) == "signer"
+    assert decision_role("Technical Evaluator", accepted) == "technical evaluator"
+
+
+def test_a_go_live_date_is_an_implementation_requirement(config: Config) -> None:
+    prepared = drafted(
+        config, doc("Go-live for the first depot must be 2027-05-03.\nThe proposal went out on 2026-10-01.\n")
+    )
+    assert sections_of(prepared, "Go-live for the first") >= {KEY_DATES, REQUIREMENTS}
+    assert REQUIREMENTS not in sections_of(prepared, "The proposal went out")
+
+
+def test_the_crm_roles_table_and_notes_are_one_row_per_person(config: Config) -> None:
+    from handoffs.draft.render import stakeholder_lines
+
+    deal = CrmDeal(
+        system="salesforce",
+        shape="test",
+        id="006TEST",
+        contacts=(Contact("Ana Ortiz", "CNO", "Business User"), Contact("Omar Haddad", "", "Budget Holder")),
+    )
+    prepared = drafted(
+        config, doc("Attendees: Ana Ortiz (Chief Nursing Officer), Omar Haddad (Head of IT).\nAna is our champion.\n")
+    )
+    lines = stakeholder_lines(
+        [i for i in prepared.items if i.section == STAKEHOLDERS], deal, "crm.json", config.rules.decision_roles
+    )
+    rows = [line for line in lines if line.startswith("| ") and "Name" not in line]
+    assert rows == [
+        "| Ana Ortiz | CNO | champion | CRM: crm.json; notes.md:1 |",
+        "| Omar Haddad | Head of IT | economic buyer | CRM: crm.json; notes.md:1 |",
+    ]
