@@ -494,6 +494,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bpart\s+of\s+the\s+(?:package|deal|subscription|order|offer)\b",
         r"\bpromis(?:e|es|ed|ing)\b(?![-\w])|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
         r"\b(?:will|shall)\s+(?:be\s+)?(?:provide|provided|deliver|delivered|set\s+up|configure|configured|build|built|migrate|migrated|train|trained|run|host|hosted|support|supported|given|available)\b",
+        r"\b(?:portal|app|platform|system|dashboard|workspace|module|solution|service)s?\s+will\s+(?!not\b)\w+",
         r"\b(?:assured|offered)\s+(?:them|the\s+customer|him|her)\b",
         r"\bthrow\s+in\b|\bon\s+us\b",
         r"\bcovers?\b",
@@ -552,6 +553,12 @@ CUES: dict[str, re.Pattern[str]] = {
 
 # Words that make a sentence a promise even when it also describes the customer.
 _FIRM_PROMISE = _cue(r"\bwe(?:'ll|\s+will)\b", r"\binclud", r"\bpromis", r"\bcommit")
+# "We will sign a BAA", "annual subscription for 14 locations": work or goods we deliver, even in a term.
+_DELIVERABLE = _cue(r"\bwe(?:'ll|\s+will)\s+(?!not\b)", r"\bsubscription\s+for\b", r"\bincluded\b")
+# "Before we can start, the district must provide …": a prerequisite on the customer's side.
+_CUSTOMER_PROVIDES = _cue(
+    r"\b(?:they|the\s+customer|the\s+client|the\s+district|the\s+county|their\s+(?:it|team))\s+(?:must|need\s+to|has\s+to|have\s+to|will\s+need\s+to)\s+(?:provide|supply|give|grant|share|send)\b"
+)
 # "customer success manager" is a role, not a success criterion.
 _NOT_SUCCESS = _cue(r"\bcustomer\s+success\b")
 _SERVICE_LEVEL_TERM = _cue(r"\b(?:uptime|availability|response\s+time|resolution|sla|service\s+level)\b")
@@ -569,6 +576,12 @@ def term_categories(text: str, config: Config) -> tuple[str, ...]:
     never disagree on what a custom term is.
     """
     return config.term_detector.categories(text)
+
+
+def said_standard(text: str, config: Config) -> bool:
+    """The detector read contract words in ``text`` and every one is standard, negated or refused."""
+    found = config.term_detector.explain(text)
+    return bool(found) and all(not d.is_custom for d in found)
 
 
 def declined_ask(text: str) -> bool:
@@ -598,12 +611,14 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
     sections = _with_context(_cued(text), home, declined=declined)
     sections = _as_a_reader_would(sections, text, home)
     categories = term_categories(text, config)
+    if not categories and CUSTOM_TERMS in sections and said_standard(text, config):
+        sections.remove(CUSTOM_TERMS)  # "net 30 (standard)" under "Commercial terms" is not custom
     if categories and EXCLUSIONS not in sections:
         # Mirrors `skip_sections` in custom-terms.yaml: a boundary is not a custom term.
         sections.append(CUSTOM_TERMS)
     if CUSTOM_TERMS in sections:
         # A contract term is reviewed as a term; it is not also a promise of work.
-        sections = [s for s in sections if s != PROMISES or home == PROMISES]
+        sections = [s for s in sections if s != PROMISES or home == PROMISES or _DELIVERABLE.search(text)]
     vague = tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(text)))
     return [
         Candidate(
@@ -663,6 +678,8 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list
     if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
         # "Chris is the technical contact for the integration; he will run testing" is about Chris
         drop |= {REQUIREMENTS, PROMISES}
+    if _CUSTOMER_PROVIDES.search(text):
+        drop.add(PROMISES)  # "the district must provide a client ID" is their task, not ours
     if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
         drop.add(PROMISES)  # "the district has 31 schools" is what they have, not what we sell
     if {GOAL, SUCCESS} & set(sections) and _only_a_quantity(text):
