@@ -536,3 +536,22 @@ def test_salesforce_unavailable_with_retry_after_is_retried_then_succeeds(
     assert result.exit_code == 0, result.err
     assert [e.status for e in salesforce_double.log[:3]] == [503, 503, 200]
     assert len(sf_world.gh.pulls()) == 2
+
+
+def test_a_session_that_expires_mid_sync_is_renewed_with_the_connected_app(
+    sf_world: World, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
+) -> None:
+    original = salesforce_double.handle
+
+    def expire_once(method: str, path: str, query: dict[str, list[str]], body: object, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        if "FROM Note" in str(query.get("q")) and not salesforce_double.requests("POST", "/oauth2/token")[1:]:
+            salesforce_double.expire_tokens()  # the first token expires as the notes are read
+        return original(method, path, query, body, headers)
+
+    salesforce_double.handle = expire_once  # type: ignore[method-assign]
+    result = run_cli("crm", "sync")
+
+    assert result.exit_code == 0, result.err
+    assert len(salesforce_double.requests("POST", "/services/oauth2/token")) == 2
+    assert 401 in [e.status for e in salesforce_double.log]
+    assert len(sf_world.gh.pulls()) == 2

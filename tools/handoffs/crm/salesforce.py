@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from handoffs.crm.records import DealRecord, Details, LineItem, Note, Quote, ca_bundle, parse_time, retry_policy
@@ -59,7 +59,8 @@ def connect(fields: list[str], environ: Mapping[str, str] | None = None) -> Sale
     session.mount("http://", adapter)
     token, instance_url = _credentials(session, env)
     client = Salesforce(instance_url=instance_url, session_id=token, session=session, version=API_VERSION)
-    return SalesforceSource(client, instance_url, fields)
+    renew = (lambda: _credentials(session, env)[0]) if not env.get("SALESFORCE_ACCESS_TOKEN") else None
+    return SalesforceSource(client, instance_url, fields, renew)
 
 
 def _credentials(session: requests.Session, env: Mapping[str, str]) -> tuple[str, str]:
@@ -108,10 +109,15 @@ def _json(response: requests.Response) -> Any:
 class SalesforceSource:
     system = "salesforce"
 
-    def __init__(self, client: Salesforce, instance_url: str, fields: list[str]) -> None:
+    def __init__(
+        self, client: Salesforce, instance_url: str, fields: list[str], renew: Callable[[], str] | None = None
+    ) -> None:
         self._sf = client
         self._instance = instance_url
         self._fields = fields
+        # The client credentials flow can ask for a new token when one expires mid-run;
+        # a token given directly (SALESFORCE_ACCESS_TOKEN) cannot be renewed here.
+        self._renew = renew
 
     # --- reading ----------------------------------------------------------------------
 
@@ -199,10 +205,18 @@ class SalesforceSource:
 
     def _call(self, what: str, action: Any) -> Any:
         import requests
-        from simple_salesforce.exceptions import SalesforceError
+        from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
         try:
-            return action()
+            try:
+                return action()
+            except SalesforceExpiredSession:
+                if self._renew is None:
+                    raise
+                # The session expired during the run: one new token from the connected app, one retry.
+                self._sf.session_id = self._renew()
+                self._sf.headers["Authorization"] = f"Bearer {self._sf.session_id}"
+                return action()
         except SalesforceError as exc:
             raise CrmApiError(f"Salesforce refused to {what}: {_describe(exc)}") from None
         except requests.RequestException as exc:
