@@ -69,6 +69,7 @@ def plugin_repo(base: Path, count: int) -> Path:
     root = make_repo(base / "plugin")
     shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "site-src", root / "site-src")
+    shutil.copytree(PROJECT / "site-theme", root / "site-theme")
     generate(root, count)
     commit_all(root, "Generated handoffs")
     return root / "mkdocs.yml"

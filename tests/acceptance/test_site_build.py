@@ -60,7 +60,10 @@ def test_a_handoff_page_shows_the_brief_boundaries_risks_and_links(site_repo: Pa
     grid = content[content.index('class="ho-grid"') :]
     assert grid.index("HL7 FHIR integration") < grid.index("No migration of historical discharge summaries")
     assert 'class="ho-col ho-col--exclusions"' in grid
-    assert "Source: order form §2.4" in text
+    # Each sourced item says what kind of source it cites.
+    assert "order form or contract order form §2.4" in text
+    assert "proposal proposal p. 6" in text
+    assert "1 of 2 confirmed by the customer (customer-validated); 1 is a sales assumption" in text
     # Custom terms with category and reviewers; risks as a checklist.
     assert "15% discount on year-one subscription fees" in text
     assert "line 57, pricing: 15% discount , reviewers finance: unknown (not recorded)" in text
@@ -115,8 +118,11 @@ def test_indexes_timeline_home_and_search(site_repo: Path) -> None:
     assert "Needs attention today (2026-11-23)" in home
     assert "Overdue open items" in home
     assert "Kickoff passed or within 14 days, not kickoff-ready" in home
-    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "HL7 FHIR integration" in search
+    # Search indexes the handoff pages only (Home and Tags never clutter the results).
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert "data-pagefind-body" in page(site, f"handoffs/{NORTHWIND}")
+    assert "data-pagefind-body" not in page(site, "")
+    assert "data-pagefind-body" not in page(site, "tags")
     tags = Markup(article(page(site, "tags"))).plain_text()
     assert "pricing" in tags
     assert "onboarding" in tags
@@ -181,7 +187,7 @@ def test_the_metrics_dashboard_is_built_with_charts_tables_and_the_threshold(sit
     # guessed; the dashed 90 % line is covered with review data in test_metrics_dashboard.
     assert "The pilot threshold is <strong>90 %</strong> acceptance" in html
     assert "Acceptance by the receiving owner" in html
-    assert "<table>" in html, "the numbers behind each chart are a table"
+    assert '<table class="ho-table' in html, "the numbers behind each chart are a table"
     assert "<td>2</td>" in html, "two handoffs were opened"
     assert 'src="http' not in full, "rendered at build time: no script or image from another host"
     assert "cdn" not in full.lower()

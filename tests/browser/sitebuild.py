@@ -16,6 +16,7 @@ def add_site_config(root: Path) -> None:
     """Give a test repository this project's mkdocs.yml and site sources."""
     shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "site-src", root / "site-src", dirs_exist_ok=True)
+    shutil.copytree(PROJECT / "site-theme", root / "site-theme", dirs_exist_ok=True)
 
 
 def mkdocs_build(root: Path, *, strict: bool = False, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:

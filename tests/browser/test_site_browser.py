@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.acceptance.test_site_build import ACME, ACME_BODY, ACME_FRONT, NORTHWIND
 from tests.browser.sitebuild import add_site_config, built
@@ -106,16 +106,59 @@ def test_an_index_links_to_its_handoffs(served: str, tab: Page) -> None:
     expect(tab.locator("article")).to_contain_text("Renewal date unknown")
 
 
-def test_search_finds_a_handoff_and_follows_the_result(served: str, tab: Page) -> None:
-    tab.goto(served)
-    search = tab.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially("metadata", delay=50)  # the theme searches on key events
-    result = tab.locator(".md-search-result__item a").first
-    expect(result).to_be_visible(timeout=15_000)
-    result.click()
+def _search(tab: Page, served: str, query: str) -> Locator:
+    tab.goto(f"{served}search/")
+    expect(tab.locator("[data-handoffs-search][data-ready=true]")).to_be_attached(timeout=15_000)
+    tab.locator("input.ho-search__input").fill(query)
+    return tab.locator(".ho-search__result")
+
+
+def test_search_finds_a_handoff_by_customer_and_follows_the_result(served: str, tab: Page) -> None:
+    results = _search(tab, served, "Acme")
+    expect(results.first).to_be_visible(timeout=15_000)
+    expect(results).to_have_count(1)
+    # The result says whose handoff it is, of which type and status, and shows the passage.
+    expect(results.first.locator(".ho-search__facts")).to_have_text("Acme Corp · onboarding · proposed")
+    expect(results.first.locator(".ho-search__excerpt mark").first).to_be_visible()
+    results.first.locator("a").click()
     expect(tab).to_have_url(re.compile(re.escape(f"{served}handoffs/{ACME}/")), timeout=10_000)
     expect(tab.locator("article")).to_contain_text("Had to resend the SSO metadata")
+
+
+def test_search_finds_a_custom_term_phrase_and_an_owner(served: str, tab: Page) -> None:
+    results = _search(tab, served, "year-one subscription fees")
+    expect(results.first).to_be_visible(timeout=15_000)
+    titles = results.locator(".ho-search__title")
+    expect(titles.first).to_be_visible()
+    assert "Northwind Health: EHR integration and go-live" in titles.all_inner_texts()
+    expect(results.first.locator(".ho-search__excerpt")).to_contain_text("subscription")
+    owner = _search(tab, served, "tom-onboard")
+    expect(owner).to_have_count(1, timeout=15_000)
+    expect(owner.first.locator(".ho-search__title")).to_have_text("Acme Corp: onboarding of 400 seats")
+
+
+def test_search_filters_by_status_type_team_and_owner(served: str, tab: Page) -> None:
+    tab.goto(f"{served}search/?owner=@tom-onboard")
+    results = tab.locator(".ho-search__result")
+    expect(results).to_have_count(1, timeout=15_000)
+    for name in ("status", "type", "team", "owner"):
+        expect(tab.locator(f"select[name={name}]")).to_be_attached()
+    tab.locator("select[name=owner]").select_option("")
+    tab.locator("select[name=type]").select_option("implementation")
+    expect(results).to_have_count(2, timeout=10_000)  # Northwind and the payload page
+    # Only handoff pages are indexed: the home page and tags never clutter the results.
+    _search(tab, served, "handoffs")
+    expect(tab.locator(".ho-search__status")).to_contain_text("handoff", timeout=10_000)
+    for href in tab.locator(".ho-search__result a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert "/handoffs/" in href
+
+
+def test_search_shows_payloads_as_text_and_runs_none(served: str, tab: Page) -> None:
+    results = _search(tab, served, "window.__xss")
+    expect(results.first).to_be_visible(timeout=15_000)
+    expect(results.first.locator(".ho-search__title")).to_have_text("<script>window.__xss=1</script> Evil title")
+    tab.wait_for_timeout(300)
+    _no_injected_script_ran(tab)
 
 
 def test_no_injected_script_runs_on_the_page_full_of_payloads(served: str, tab: Page) -> None:
@@ -129,3 +172,69 @@ def test_no_injected_script_runs_on_the_page_full_of_payloads(served: str, tab: 
     _no_injected_script_ran(tab)
     tab.goto(f"{served}indexes/not-ready/")
     _no_injected_script_ran(tab)
+
+
+# One page of each type the site has: every one is screenshot at both widths, checked for
+# outside requests and for table cells wider than their column.
+PAGE_TYPES = {
+    "home": "",
+    "handoff": f"handoffs/{NORTHWIND}/",
+    "handoff-with-open-items": f"handoffs/{ACME}/",
+    "index-by-status": "indexes/status/",
+    "index-by-owner": "indexes/owner/",
+    "index-by-kickoff": "indexes/kickoff/",
+    "customer-timelines": "indexes/customer/",
+    "not-ready": "indexes/not-ready/",
+    "needs-attention": "indexes/attention/",
+    "metrics": "metrics/",
+    "monthly-review": "reports/",
+    "monthly-report": "reports/2026-11/",
+    "search": "search/?q=Acme",
+    "tags": "tags/",
+}
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+_OVERFLOWING = """() => {
+  const problems = [];
+  for (const cell of document.querySelectorAll("article td, article th")) {
+    if (cell.offsetParent === null) continue;  // hidden on this screen
+    if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`cell: ${cell.textContent.trim().slice(0, 60)}`);
+  }
+  for (const table of document.querySelectorAll("article table.ho-table")) {
+    const column = table.closest("article").getBoundingClientRect();
+    const box = table.getBoundingClientRect();
+    if (box.right > column.right + 1) problems.push(`table wider than the column: ${Math.round(box.width)}px`);
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const wide = [...document.querySelectorAll("body *")].filter(
+      (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0);
+    problems.push(`the page scrolls sideways: ${wide.slice(0, 3).map((e) => e.outerHTML.slice(0, 80)).join(" | ")}`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_type_fits_and_loads_nothing_from_elsewhere(served: str, browser: Browser, width: str) -> None:
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    try:
+        for name, path in PAGE_TYPES.items():
+            page.goto(f"{served}{path}", wait_until="networkidle")
+            if name == "search":
+                expect(page.locator(".ho-search__result").first).to_be_visible(timeout=15_000)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{w}.png"), full_page=True)
+            found = page.evaluate(_OVERFLOWING)
+            if found:
+                problems[name] = found
+            _no_injected_script_ran(page)
+    finally:
+        context.close()
+    outside = sorted({url for url in requests if not url.startswith(served) and not url.startswith("data:")})
+    assert outside == [], f"requests outside the site's origin: {outside}"
+    assert problems == {}, f"layout problems at {w} px: {problems}"

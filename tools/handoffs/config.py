@@ -184,6 +184,14 @@ class SecretPattern(_Strict):
         return pattern
 
 
+DEFAULT_SOURCE_KINDS: dict[str, list[str]] = {
+    "order form or contract": ["order form", "contract", "msa", "sow", "statement of work", "agreement", "§"],
+    "proposal": ["proposal", "quote", "rfp"],
+    "call notes": ["call", "meeting", "notes", "demo", "email", "workshop"],
+    "CRM": ["crm", "salesforce", "hubspot", "opportunity", "deal record"],
+}
+
+
 class RulesFile(_Strict):
     max_file_bytes: int = Field(1_000_000, gt=0)
     base_branch: str = "main"
@@ -199,6 +207,8 @@ class RulesFile(_Strict):
     placeholders: Placeholders
     secrets: list[SecretPattern] = []
     severity: dict[str, Literal["error", "warning", "flag", "off"]] = {}
+    # What a cited source is, for the site's labels: kind -> words that identify it, in order.
+    source_kinds: dict[str, list[str]] = Field(default_factory=lambda: dict(DEFAULT_SOURCE_KINDS))
 
     @field_validator("severity", mode="before")
     @classmethod

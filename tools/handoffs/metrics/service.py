@@ -46,7 +46,13 @@ def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -
     """
     day = today or dt.date.today()
     records = collect_records(root, config, day)
-    reviews = load_review_data(root, records, config)
+    return site_series(records, load_review_data(root, records, config), day, config)
+
+
+def site_series(
+    records: list[HandoffRecord], reviews: ReviewData | Unavailable, day: dt.date, config: Config
+) -> dict[str, Any]:
+    """``metrics_for_site`` from records already read (the site reads them once for every report)."""
     reviewers = category_reviewers(config)
     months: dict[str, list[HandoffRecord]] = defaultdict(list)
     teams: dict[str, list[HandoffRecord]] = defaultdict(list)

@@ -26,6 +26,7 @@ class Site:
     config: Config
     today: dt.date
     entries: tuple[Entry, ...]
+    base: str = "main"  # the branch whose merges approve
 
     def valid(self) -> list[Entry]:
         """Entries whose front matter could be read (the ones indexes can sort)."""
@@ -48,4 +49,4 @@ def collect(
             replace(entry, milestone_issue=find_issue(entry.result.handoff_id)) if entry.result.handoff_id else entry
             for entry in entries
         ]
-    return Site(job.root, config, job.today, tuple(entries))
+    return Site(job.root, config, job.today, tuple(entries), job.base)

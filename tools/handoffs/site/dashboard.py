@@ -1,25 +1,23 @@
-"""The metrics dashboard page: inline SVG bar charts drawn at build time, a table behind each.
+"""The metrics dashboard page: a static SVG chart (``charts``) and a table behind each metric.
 
-Nothing is loaded from a CDN and no script runs: each chart is plain SVG computed from
-``metrics_for_site`` numbers, and every label is XML-escaped.  Rates are drawn as
-percentages with the 90 % acceptance threshold as a dashed line on the acceptance chart.
-The generated SVG must reach the browser as written, so the plugin serves this page
-without the HTML sanitizer used for pages built from handoff text (nothing on it comes
-from a handoff body; customer names do not appear).
+Nothing is loaded from a CDN and no script runs.  Rates are drawn as percentages with
+the 90 % acceptance target as a dashed line on the acceptance chart, drawn even when
+there is no data yet.  The page is sanitised like every other; only the SVG
+of each chart is put in afterwards (``Builder.add_trusted``): it is written by this code
+from numbers and escaped team, type and month names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
-from handoffs.metrics.compute import BY_KEY, METRICS, site_label
-from handoffs.reporters.markdown import cell
+from handoffs.metrics.compute import METRICS, MetricSpec, site_label
+from handoffs.site import render as r
+from handoffs.site.charts import Chart, svg
 
 SRC_URI = "metrics.md"
 TITLE = "Metrics"
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 48, 36, 16
 
 
 def _is_rate(metric: Mapping[str, Any]) -> bool:
@@ -44,107 +42,63 @@ def _cell(metric: Mapping[str, Any]) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def bar_chart(title: str, points: list[tuple[str, float | None]], *, percent: bool, threshold: float | None) -> str:
-    """An accessible SVG bar chart; ``None`` values are marked "n/a" instead of drawn."""
-    known = [v for _, v in points if v is not None]
-    top = 100.0 if percent else max([*known, 1.0]) * 1.15
-    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
-    step = plot_w / max(len(points), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="handoff-chart" width="100%">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - 8}" y2="{PAD_TOP + plot_h}" stroke="#888"/>',
-        f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11">'
-        f"{escape(_axis(top, percent))}</text>",
-        f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h}" text-anchor="end" font-size="11">0</text>',
-    ]
-    for index, (label, value) in enumerate(points):
-        x = PAD_LEFT + index * step + step * 0.15
-        width = step * 0.7
-        centre = x + width / 2
-        if value is None:
-            parts.append(
-                f'<text x="{centre:.1f}" y="{PAD_TOP + plot_h - 4}" text-anchor="middle" font-size="10">n/a</text>'
-            )
-        else:
-            height = plot_h * min(value / top, 1.0)
-            y = PAD_TOP + plot_h - height
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#3f6fb5">'
-                f"<title>{escape(label)}: {escape(_axis(value, percent))}</title></rect>"
-            )
-            parts.append(
-                f'<text x="{centre:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="10">'
-                f"{escape(_axis(value, percent))}</text>"
-            )
-        parts.append(
-            f'<text x="{centre:.1f}" y="{HEIGHT - PAD_BOTTOM + 14}" text-anchor="middle" font-size="10">'
-            f"{escape(label)}</text>"
-        )
-    if threshold is not None:
-        y = PAD_TOP + plot_h * (1 - threshold / top)
-        parts.append(
-            f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - 8}" y2="{y:.1f}" stroke="#c0392b" '
-            f'stroke-dasharray="6 4" class="threshold"/>'
-        )
-        parts.append(
-            f'<text x="{WIDTH - 10}" y="{y - 4:.1f}" text-anchor="end" font-size="11" fill="#c0392b">'
-            f"target {escape(_axis(threshold, percent))}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def _chart(spec: MetricSpec, series: Mapping[str, Mapping[str, Any]], heading: str) -> Chart:
+    key = spec.key
+    metric_kind = next(iter(series.values()))[key] if series else {}
+    percent = _is_rate(metric_kind) or key.endswith("_rate")
+    unit = {"hours": " h", "days": " d"}.get(str(metric_kind.get("unit", "")), "")
+    return Chart(
+        f"{spec.site_label} by {heading}",
+        [(label, _number(metrics[key])) for label, metrics in series.items()],
+        percent=percent,
+        integer=key == "handoffs" or key.endswith(("_count", "_incidents")),
+        target=spec.target * 100 if spec.target is not None else None,  # the registry's target, always drawn
+        unit=unit,
+    )
 
 
-def _axis(value: float, percent: bool) -> str:
-    return f"{value:.0f} %" if percent else f"{value:.4g}"
+def series_section(out: r.Builder, spec: MetricSpec, series: Mapping[str, Mapping[str, Any]], heading: str) -> None:
+    """One metric over one grouping: its chart ("No data yet" when empty), why it is empty, its table."""
+    key = spec.key
+    out.heading(3, f"{r.esc(spec.site_label)} by {r.esc(heading)}")
+    reasons = sorted({str(m[key]["unavailable"]) for m in series.values() if m[key].get("unavailable")})
+    out.add('<figure class="ho-figure">')
+    out.add_trusted(svg(_chart(spec, series, heading)))
+    out.add("</figure>")
+    if reasons:
+        out.add(f'<p class="ho-note">Unavailable: {r.esc("; ".join(reasons))}</p>')
+    rows = [[r.esc(label), r.esc(_cell(metrics[key]))] for label, metrics in series.items()]
+    if rows:
+        out.add(r.table([r.esc(heading.capitalize()), r.esc(spec.site_label)], rows, css="ho-table ho-table--figures"))
 
 
-def _series_section(key: str, series: Mapping[str, Mapping[str, Any]], heading: str, target: float) -> list[str]:
-    points = [(label, _number(metrics[key])) for label, metrics in series.items()]
-    percent = bool(series) and _is_rate(next(iter(series.values()))[key])
-    spec = BY_KEY.get(key)
-    threshold = spec.target * 100 if spec is not None and spec.target is not None else None
-    label = site_label(key)
-    lines = [f"### {label} — {heading}", ""]
-    reasons = {str(m[key]["unavailable"]) for m in series.values() if m[key].get("unavailable")}
-    if reasons and all(v is None for _, v in points):
-        lines += [f"Unavailable: {cell('; '.join(sorted(reasons)))}", ""]
-    elif points:
-        lines += [bar_chart(f"{label} — {heading}", points, percent=percent, threshold=threshold), ""]
-    lines += [f"| {heading} | {label} |", "|---|---|"]
-    lines += [f"| {cell(label)} | {cell(_cell(metrics[key]))} |" for label, metrics in series.items()]
-    lines.append("")
-    return lines
-
-
-def no_metrics_markdown(reason: str) -> str:
+def no_metrics_page(reason: str) -> r.Builder:
     """The page when nothing can be measured (no git history): it says why, in a sentence."""
-    return f"# {TITLE}\n\nNo metrics in this build: {cell(reason)}.\n"
+    out = r.Builder()
+    out.heading(1, TITLE)
+    out.add(f"<p>No metrics in this build: {r.esc(reason)}.</p>")
+    return out
 
 
-def dashboard_markdown(data: Mapping[str, Any]) -> str:
-    """The whole page from ``metrics_for_site(root, config)``."""
+def dashboard_page(data: Mapping[str, Any]) -> r.Builder:
+    """The whole page from ``metrics_for_site(root, config)``: every charted metric of the registry."""
     target = float(data.get("acceptance_target", 0.9))
     overall: Mapping[str, Any] = data["overall"]
-    lines = [
-        f"# {TITLE}",
-        "",
-        "Recomputed from git history at every build (definitions: README, 'Measuring handoffs'). "
-        f"The pilot threshold is **{target * 100:.0f} %** acceptance.",
-        "",
-        "| Metric | All handoffs |",
-        "|---|---|",
-    ]
-    lines += [f"| {cell(site_label(k))} | {cell(_cell(overall[k]))} |" for k in data["keys"]]
-    lines.append("")
-    lines += ["## Over time (by month opened)", ""]
+    out = r.Builder()
+    out.heading(1, TITLE)
+    out.add(
+        "<p>Recomputed from git history at every build (definitions: README, 'Measuring handoffs'). "
+        f"The pilot threshold is <strong>{target * 100:.0f} %</strong> acceptance.</p>"
+    )
+    rows = [[r.esc(site_label(k)), r.esc(_cell(overall[k]))] for k in data["keys"]]
+    out.add(r.table(["Metric", "All handoffs"], rows, css="ho-table ho-table--figures"))
     charted = sorted((spec for spec in METRICS if spec.chart is not None), key=lambda spec: spec.chart or 0)
+    out.heading(2, "Over time (by month opened)")
     for spec in charted:
-        lines += _series_section(spec.key, data["months"], "month", target)
+        series_section(out, spec, data["months"], "month")
     for group, heading in (("teams", "team"), ("types", "type")):
-        lines += [f"## By {heading}", ""]
+        out.heading(2, f"By {heading}")
         for spec in charted:
             if spec.by_group:
-                lines += _series_section(spec.key, data[group], heading, target)
-    return "\n".join(lines)
+                series_section(out, spec, data[group], heading)
+    return out

@@ -9,8 +9,9 @@ value is escaped.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from handoffs.document.body import Item, Section, section_key
@@ -96,21 +97,44 @@ def approval_badge(entry: Entry) -> str:
         return '<span class="ho-badge ho-badge--error">Has errors</span>'
     if entry.approval is None:
         return '<span class="ho-badge ho-badge--pending">Not approved</span>'
-    return f'<span class="ho-badge ho-badge--approved">Approved {entry.approval.approved_at.date()}</span>'
+    day = entry.approval.approved_at.date()
+    return f'<span class="ho-badge ho-badge--approved">Approved <span class="ho-badge__date">{day}</span></span>'
 
 
-def page_meta(entry: Entry) -> str:
-    """The virtual file's content: only its metadata (title and tags); the body is HTML."""
+def page_tags(entry: Entry) -> tuple[str, ...]:
+    """The page's tags: type, status and every flagged custom-term category."""
     front = entry.handoff.front if entry.handoff else None
     tags = [tag(front.type), tag(front.status)] if front else ["unreadable"]
     tags += [tag(name) for name in entry.result.flagged]
-    # Escaped because themes print page titles unescaped.
-    meta = {"title": r.esc(page_title(entry)), "tags": list(dict.fromkeys(tags))}
-    return (
-        "---\n"
-        + "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
-        + "\n---\n"
+    return tuple(dict.fromkeys(tags))
+
+
+UNSOURCED = "unsourced"
+OTHER_SOURCE = "other source"
+
+
+@functools.cache
+def _kind_patterns(kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (kind, re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words), re.IGNORECASE))
+        for kind, words in kinds
+        if words
     )
+
+
+def source_kind(source: str | None, kinds: Mapping[str, Sequence[str]]) -> str:
+    """What an item's ``(source: …)`` is: a kind from ``rules.source_kinds``, "other source" or "unsourced"."""
+    if not source or not source.strip():
+        return UNSOURCED
+    frozen = tuple((kind, tuple(words)) for kind, words in kinds.items())
+    for kind, pattern in _kind_patterns(frozen):
+        if pattern.search(source):
+            return kind
+    return OTHER_SOURCE
+
+
+def source_badge(kind: str) -> str:
+    return f'<span class="ho-src ho-src--{tag(kind)}">{r.esc(kind)}</span>'
 
 
 @dataclass(frozen=True)
@@ -195,7 +219,8 @@ def _header(page: _Page, front: FrontMatter) -> str:
     ]
     if front.deal and front.deal.amount is not None:
         facts.append(("Deal", r.esc(f"{front.deal.amount:,} {front.deal.currency or ''}".strip())))
-    cells = "".join(f'<div class="ho-fact"><span class="ho-label">{k}</span>{v}</div>' for k, v in facts)
+    # Block elements: search indexes "Customer. Acme Corp", not "CustomerAcme Corp".
+    cells = "".join(f'<div class="ho-fact"><div class="ho-label">{k}</div><div>{v}</div></div>' for k, v in facts)
     return f'<div class="ho-header">{cells}</div>'
 
 
@@ -252,18 +277,36 @@ def _stakeholders(page: _Page, out: r.Builder) -> None:
     out.add(r.table(header, rows))
 
 
+_VALIDATION_LABELS = {
+    "customer-validated": "customer-validated",
+    "sales-assumed": "sales-assumed",
+    None: "not marked: treat as sales-assumed",
+}
+
+
 def _success_criteria(page: _Page, out: r.Builder) -> None:
     section = page.handoff.body.section("Success criteria")
     if section is None or not section.items:
         _section_text(page, out, "Success criteria")
         return
     out.heading(2, "Success criteria")
+    kinds = page.site.config.rules.source_kinds
     lines = []
+    firm = 0
     for item in section.items:
         found = validation_tag(item.text)
-        label, kind = (found, found) if found else ("untagged", "none")
-        badge = f' <span class="ho-tag ho-tag--{kind}">{label}</span>'
-        lines.append(_item(page, item, _VALIDATION.sub("", item.text), badge))
+        firm += found == "customer-validated"
+        kind = found or "none"
+        badge = f' <span class="ho-tag ho-tag--{kind}">{_VALIDATION_LABELS.get(found, found)}</span>'
+        source = source_of(item.text)
+        if source:
+            badge += f" {source_badge(source_kind(source, kinds))}"
+        text = _VALIDATION.sub("", strip_tags(item.text) if source else item.text)
+        lines.append(_item(page, item, text, badge))
+    total, assumed = len(section.items), len(section.items) - firm
+    verb = "is a sales assumption" if assumed == 1 else "are sales assumptions"
+    rest = f"; {assumed} {verb} until the customer confirms" if assumed else ""
+    out.add(f'<p class="ho-note">{firm} of {total} confirmed by the customer (customer-validated){rest}.</p>')
     out.add(r.bullets(lines))
 
 
@@ -273,11 +316,13 @@ def _sourced(page: _Page, name: str) -> str:
         return "<p><em>Missing.</em></p>"
     if not section.items:
         return page.block(section)
+    kinds = page.site.config.rules.source_kinds
     lines = []
     for item in section.items:
         source = source_of(item.text)
         said = strip_tags(item.text) if source else item.text
-        cite = f'<br><span class="ho-source">Source: {page.inline(source)}</span>' if source else ""
+        badge = source_badge(source_kind(source, kinds))
+        cite = f'<br>{badge} <span class="ho-source">{page.inline(source)}</span>' if source else f"<br>{badge}"
         lines.append(_item(page, item, said, cite))
     return r.bullets(lines)
 

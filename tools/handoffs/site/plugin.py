@@ -1,18 +1,20 @@
-"""The mkdocs plugin (entry point ``handoffs``): a thin adapter over the site modules.
+"""The mkdocs plugin (entry point ``handoffs``): a thin adapter over ``generate``.
 
-``on_files`` checks every handoff and adds its page and the index pages as virtual
-files (nothing generated is ever written into the repository); ``on_page_content``
-writes their HTML and sanitises it.  A handoff with errors is still published, under a
-red banner, and each error is logged as a warning, so ``mkdocs build --strict``
-(what CI runs) fails and the problem is never published silently.
+``on_files`` collects and checks every handoff, asks ``generate.site_pages`` for the
+pages and adds them as virtual files (nothing generated is ever written into the
+repository); ``on_page_content`` writes each page's HTML from ``generate.page_html``;
+``on_post_build`` indexes the built site for search (``search``).  Nothing about what
+a page says lives here, so another generator needs only another adapter.
+
+A handoff with errors is still published, under a red banner, and each error is logged
+as a warning, so ``mkdocs build --strict`` (what CI runs) fails and the problem is never published silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +33,21 @@ from handoffs.errors import HandoffError
 from handoffs.findings import Severity
 from handoffs.progress import ProgressBar
 from handoffs.site.collect import Site, collect
-from handoffs.site.dashboard import SRC_URI as DASHBOARD
-from handoffs.site.dashboard import dashboard_markdown, no_metrics_markdown
-from handoffs.site.indexes import attention, index_pages
-from handoffs.site.pages import Links, page_meta, render_page
-from handoffs.site.render import Builder, Linker
-from handoffs.site.sanitize import clean_html
+from handoffs.site.generate import (
+    DEFAULT_HOME,
+    HOME,
+    Reports,
+    SitePage,
+    front_matter,
+    home_html,
+    page_html,
+    site_pages,
+)
+from handoffs.site.pages import Links
+from handoffs.site.render import Linker
+from handoffs.site.search import build_search_index
 
 log = get_plugin_logger(__name__)
-HOME = "index.md"
-_DEFAULT_HOME = "# Handoffs\n\nEvery approved sales handoff, its approval record and what needs attention.\n"
 
 
 class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdocs' metaclass hook
@@ -51,14 +58,16 @@ class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdo
     base = c.Optional(c.Type(str))  # default: rules.base_branch in schema/rules.yaml
     cache_dir = c.Type(str, default=REVIEW_CACHE_DIR)
     milestone_label = c.Type(str, default="first-milestone")  # label of first-milestone issues
+    # Where the repository lives, for history/edit/commit links. Not mkdocs' `repo_url`:
+    # with that set, the theme's script asks api.github.com for stars and forks.
+    repository_url = c.Optional(c.Type(str))
+    search_index = c.Type(bool, default=True)  # run Pagefind over the built site
 
 
 class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.site: Site | None = None
-        self.links = Links(None, "main")
-        self.builders: dict[str, Callable[[Linker], Builder]] = {}
-        self.files: Files | None = None
+        self.pages: dict[str, SitePage] = {}
         self.rendering: ProgressBar | None = None  # a bar while a large site's pages are written
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -71,57 +80,55 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         site = self._collect(root, handoff_config)
         self.site = site
         _report(site)
-        self.links = links = Links(config.repo_url, self.config.base or handoff_config.rules.base_branch)
-        # Generated pages carry only their metadata as Markdown; their HTML is written
-        # in on_page_content (much faster than a Markdown round trip, and safer).
-        pages: dict[str, str] = {}
-        self.builders = {}
-        for entry in site.entries:
-            pages[entry.src_uri] = page_meta(entry)
-            self.builders[entry.src_uri] = functools.partial(render_page, entry, site, links)
-        for index in index_pages(site):
-            pages[index.src_uri] = index.meta
-            self.builders[index.src_uri] = index.build
-        for uri, meta in pages.items():
-            existing = files.get_file_from_path(uri)
+        links = Links(self.config.repository_url, self.config.base or handoff_config.rules.base_branch)
+        pages = site_pages(site, links, *_reports(root, handoff_config, site.today))
+        self.pages = {page.src_uri: page for page in pages}
+        for page in pages:
+            existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=meta))
+            files.append(File.generated(config, page.src_uri, content=front_matter(page)))
         if files.get_file_from_path(HOME) is None:
-            files.append(File.generated(config, HOME, content=_DEFAULT_HOME))
-        files.append(File.generated(config, DASHBOARD, content=_dashboard(root, handoff_config, site.today)))
-        self.files = files
+            files.append(File.generated(config, HOME, content=DEFAULT_HOME))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return "" if page.file.src_uri in self.builders else markdown
+        # Generated pages carry only their metadata as Markdown; their HTML is written in
+        # on_page_content (much faster than a Markdown round trip, and safer).
+        return "" if page.file.src_uri in self.pages else markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
-        if uri in self.builders:
+        linker = self._linker(page, files)
+        if uri in self.pages:
             if self.rendering is None:
-                self.rendering = ProgressBar("Writing handoff pages", len(self.builders)).__enter__()
+                self.rendering = ProgressBar("Writing handoff pages", len(self.pages)).__enter__()
             self.rendering.advance()
-            built = self.builders[uri](self._linker(page, files))
-            page.toc = TableOfContents(_anchors(built.toc))
-            return clean_html(built.html())
+            body, toc = page_html(self.pages[uri], linker)
+            page.toc = TableOfContents(_anchors(toc))
+            return body
         if uri == HOME and self.site is not None:
             # The home page is the admins' Markdown plus the generated "needs attention".
-            builder = Builder()
-            attention(self.site, self._linker(page, files), builder)
-            page.toc = TableOfContents([*page.toc, *_anchors(builder.toc)])
-            return html + "\n" + clean_html(builder.html())
+            extra, toc = home_html(self.site, linker)
+            page.toc = TableOfContents([*page.toc, *_anchors(toc)])
+            return html + "\n" + extra
         return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_rendering()
+        if self.config.search_index:
+            try:
+                build_search_index(Path(config.site_dir))
+            except HandoffError as exc:
+                raise _abort(str(exc)) from None
 
     def _linker(self, page: Page, files: Files) -> Linker:
         def url_of(uri: str) -> str | None:
             target = files.get_file_from_path(uri)
             return target.url_relative_to(page.file) if target is not None and target.is_documentation_page() else None
 
-        return Linker(page.file.src_uri, url_of, self.links.blob)
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_rendering()
+        links = Links(self.config.repository_url, self.site.base if self.site else "main")
+        return Linker(page.file.src_uri, url_of, links.blob)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_rendering()
@@ -226,15 +233,19 @@ def _abort(message: str) -> Exception:
     return PluginError(f"handoffs: {message}")
 
 
-def _dashboard(root: Path, config: Config, today: dt.date) -> str:
-    """The metrics dashboard: computed from git history at every build, charts as inline SVG."""
-    from handoffs.metrics.service import metrics_for_site
+def _reports(root: Path, config: Config, today: dt.date) -> tuple[Reports | None, str | None]:
+    """Metric records from git history, once per build, for the dashboard, quality and exception
+    pages; or why there are none."""
+    from handoffs.metrics.reviews import load_review_data
+    from handoffs.metrics.service import collect_records, site_series
 
     try:
-        return dashboard_markdown(metrics_for_site(root, config, today))
+        records = collect_records(root, config, today)
+        reviews = load_review_data(root, records, config)
+        return Reports(records, reviews, site_series(records, reviews, today, config)), None
     except HandoffError as exc:
         # Outside a git checkout (a copied folder, an exported archive) there is no history to
-        # measure: the handoff pages are still built, and the dashboard says why it is empty.
+        # measure: the handoff pages are still built, and the report pages say why they are empty.
         # A warning, so `mkdocs build --strict` (CI, which always has git) still fails.
         log.warning(f"metrics dashboard left empty: {exc}")
-        return no_metrics_markdown(str(exc))
+        return None, str(exc)

@@ -143,10 +143,25 @@ class Builder:
 
     parts: list[str] = field(default_factory=list)
     toc: list[dict[str, Any]] = field(default_factory=list)
+    trusted: dict[str, str] = field(default_factory=dict)  # slot -> markup the sanitiser must not see
     _ids: set[str] = field(default_factory=set)
 
     def add(self, *html_parts: str) -> None:
         self.parts.extend(p for p in html_parts if p)
+
+    def add_trusted(self, markup: str) -> None:
+        """Markup written only by this code (a chart's SVG): it takes the place of an empty
+        slot after the rest of the page was sanitised, so nothing else skips the sanitiser."""
+        slot = f'<div class="ho-slot" id="ho-slot-{len(self.trusted)}"></div>'
+        self.trusted[slot] = markup
+        self.parts.append(slot)
+
+    def fill_slots(self, sanitised: str) -> str:
+        for slot, markup in self.trusted.items():
+            if slot not in sanitised:  # the sanitiser rewrote a slot: never publish half a page
+                raise ValueError(f"a trusted slot was lost in sanitising: {slot}")
+            sanitised = sanitised.replace(slot, markup, 1)
+        return sanitised
 
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:
         """An ``h1`` to ``h3`` with an id; ``title`` is already HTML."""
@@ -179,11 +194,28 @@ def _slug(text: str) -> str:
     return "-".join(_SLUG.sub("", text).casefold().split())
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading (HTML) and the class its cells carry.
+
+    ``ho-date`` and ``ho-nowrap`` never wrap (no "2026-12-/01"); ``ho-optional`` columns
+    are hidden on a phone, so each view chooses what a narrow screen keeps.
+    """
+
+    header: str
+    css: str = ""
+
+
+def table(header: Sequence[str | Column], rows: Sequence[Sequence[str]], css: str = "ho-table") -> str:
     """An HTML table; every cell is already HTML."""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>"
+    columns = [c if isinstance(c, Column) else Column(c) for c in header]
+    classes = [f' class="{c.css}"' if c.css else "" for c in columns]
+    head = "".join(f'<th scope="col"{cls}>{c.header}</th>' for c, cls in zip(columns, classes, strict=True))
+    body = "".join(
+        "<tr>" + "".join(f"<td{cls}>{cell}</td>" for cell, cls in zip(row, classes, strict=False)) + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>'
 
 
 def bullets(items: Sequence[str], css: str = "") -> str:
