@@ -1,6 +1,7 @@
-"""Benchmark: the handoffs site build against a plain mkdocs-material build of the same Markdown.
+"""Benchmark: the handoffs site build against a plain mkdocs-material build of the same Markdown,
+and what a reader's browser downloads.
 
-Generates N handoffs (2,000 by default, 5 per customer) in a temporary git repository,
+Generates N handoffs (10,000 by default, 5 per customer) in a temporary git repository,
 then builds, in one run and each in its own process:
 
 * **plugin**: this project's mkdocs.yml (the ``handoffs`` plugin checks every file,
@@ -9,19 +10,27 @@ then builds, in one run and each in its own process:
   handoff files copied in as ordinary Markdown pages.
 
 Prints both times, the ratio (target: plugin <= 1.5 x plain), the cost per handoff
-page and each build's peak memory (max RSS).  Usage::
+page and each build's peak memory (max RSS).  Then it serves the plugin's site on
+127.0.0.1 and opens it in headless Chromium (Debian's), counting every byte the
+browser receives: to open the home page (target <= 500 KB), and to run one search
+on the search page (target <= 1 MB; the page itself is counted apart).  Usage::
 
-    .venv/bin/python bench/site_build.py [--handoffs 2000] [--repeat 1]
+    .venv/bin/python bench/site_build.py [--handoffs 10000] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
@@ -82,7 +91,8 @@ def plain_project(base: Path, plugin_root: Path) -> Path:
     shutil.copytree(plugin_root / "handoffs", root / "docs" / "handoffs")
     config = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
-    config["plugins"] = [p for p in config["plugins"] if p != "handoffs"]
+    config["plugins"] = [p for p in config["plugins"] if p != "handoffs" and "handoffs" not in p]
+    config["theme"].pop("custom_dir", None)
     config["nav"] = [{"Home": "index.md"}, {"Tags": "tags.md"}]  # handoff pages outside the nav, as in the plugin build
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return root / "mkdocs.yml"
@@ -107,7 +117,7 @@ def best(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--handoffs", type=int, default=2000)
+    parser.add_argument("--handoffs", type=int, default=10_000)
     parser.add_argument(
         "--repeat", type=int, default=1, help="builds per variant, interleaved; the fastest is reported"
     )
@@ -122,7 +132,9 @@ def main() -> None:
             plain_runs.append(build_once(plain_config))
             plugin_runs.append(build_once(plugin_config))
         plain, plugin = best(plain_runs), best(plugin_runs)
-        pages = sum(1 for _ in (plugin_config.parent / "site").rglob("index.html"))
+        site = plugin_config.parent / "site"
+        pages = sum(1 for _ in site.rglob("index.html"))
+        transfer = browser_transfer(site, query="Customer 1234 rollout")
     ratio = plugin["seconds"] / plain["seconds"]
     print(f"handoffs:            {args.handoffs} ({args.handoffs // PER_CUSTOMER} customers); site pages: {pages}")
     for name, figures in (("plain mkdocs build", plain), ("plugin build", plugin)):
@@ -130,6 +142,73 @@ def main() -> None:
         per_page = 1000 * seconds / args.handoffs
         print(f"{name + ':':<21}{seconds:.2f} s, {per_page:.2f} ms/handoff, peak {figures['max_rss_mb']:.0f} MB")
     print(f"ratio plugin/plain:  {ratio:.2f}x (target <= 1.50x): {'OK' if ratio <= 1.5 else 'OVER TARGET'}")
+    home, search_page, search = transfer["home"], transfer["search_page"], transfer["search"]
+    print(
+        f"open the home page:  {_kb(home)} in {transfer['home_requests']} requests (target <= 500 KB): {_ok(home, 500)}"
+    )
+    print(f"open the search page: {_kb(search_page)} in {transfer['search_page_requests']} requests")
+    print(
+        f"one search:          {_kb(search)} in {transfer['search_requests']} requests, "
+        f"{transfer['results']} results, first 20 shown (target <= 1 MB): {_ok(search, 1000)}"
+    )
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1000:,.1f} KB"
+
+
+def _ok(size: int, limit_kb: int) -> str:
+    return "OK" if size <= limit_kb * 1000 else "OVER TARGET"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _served(site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def browser_transfer(site: Path, query: str) -> dict[str, int]:
+    """Bytes of every response the browser receives (the server sends them uncompressed)."""
+    from playwright.sync_api import Response, sync_playwright
+
+    received: list[int] = []
+
+    def count(response: Response) -> None:
+        try:
+            received.append(len(response.body()))
+        except Exception:  # a redirect or aborted response has no body: nothing received
+            received.append(0)
+
+    figures: dict[str, int] = {}
+    with _served(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.on("response", count)
+        page.goto(url, wait_until="networkidle")
+        figures["home"], figures["home_requests"] = sum(received), len(received)
+        received.clear()
+        page.goto(f"{url}search/", wait_until="networkidle")
+        page.wait_for_selector("[data-handoffs-search][data-ready=true]", state="attached", timeout=60_000)
+        figures["search_page"], figures["search_page_requests"] = sum(received), len(received)
+        received.clear()
+        page.fill("input.ho-search__input", query)
+        page.wait_for_selector(".ho-search__result", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        figures["search"], figures["search_requests"] = sum(received), len(received)
+        figures["results"] = int(page.inner_text(".ho-search__status").split()[0].replace(",", ""))
+        browser.close()
+    return figures
 
 
 if __name__ == "__main__":

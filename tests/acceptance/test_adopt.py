@@ -45,7 +45,7 @@ def test_adopting_writes_pinned_workflows_and_starter_files(
     assert f"uses: {ACTION}{sha} # v" in pr_check
     assert not (team / ".github/workflows/self-check.yml").exists()
     assert (team / "schema/teams.yaml").read_bytes() == (release / "schema/teams.yaml").read_bytes()
-    assert "repo_url: https://github.com/acme/handoffs" in (team / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "repository_url: https://github.com/acme/handoffs" in (team / "mkdocs.yml").read_text(encoding="utf-8")
     assert (team / "handoffs/.gitkeep").exists()
     assert not (team / "tools").exists()
 

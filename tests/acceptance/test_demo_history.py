@@ -100,7 +100,7 @@ def test_an_example_that_does_not_parse_stops_the_demo(tmp_path: Path) -> None:
     module = _script()
     source = tmp_path / "source"
     source.mkdir()
-    for name in ("schema", "site-src", "evidence"):
+    for name in ("schema", "site-src", "site-theme", "evidence"):
         (source / name).symlink_to(PROJECT / name)
     for name in ("mkdocs.yml", "CODEOWNERS"):
         (source / name).write_bytes((PROJECT / name).read_bytes())

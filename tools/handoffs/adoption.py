@@ -24,7 +24,7 @@ WORKFLOWS_DIR = ".github/workflows/"
 # The release's own CI: an adopting repository has no test suite of this project.
 NOT_SHIPPED = frozenset({".github/workflows/self-check.yml"})
 # What a team starts from and then owns (copied once, never overwritten).
-STARTER_PREFIXES = ("schema/", "site-src/", ".github/ISSUE_TEMPLATE/")
+STARTER_PREFIXES = ("schema/", "site-src/", "site-theme/", ".github/ISSUE_TEMPLATE/")
 STARTER_FILES = ("mkdocs.yml", ".github/PULL_REQUEST_TEMPLATE.md", ".github/dependabot.yml")
 
 _LOCAL_USE = re.compile(r"^(?P<indent>[ \t]+)uses: \./\.github/actions/setup-handoff\b.*$", re.MULTILINE)

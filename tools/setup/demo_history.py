@@ -30,7 +30,7 @@ from handoffs.pr.merge_record import merge_message, verified_approvers
 PROJECT = Path(__file__).resolve().parents[2]
 PUBLISHED_AS = "example-org"  # the GitHub organisation of the demo repository
 OPENED_BY = "handoffs-bot"  # the issue form's bot opens the pull requests
-SETUP_FILES = ("schema", "site-src", "evidence", "mkdocs.yml", "CODEOWNERS")
+SETUP_FILES = ("schema", "site-src", "site-theme", "evidence", "mkdocs.yml", "CODEOWNERS")
 
 
 def git(repo: Path, *args: str, who: str = "rita-revops", when: dt.datetime | None = None) -> str:

@@ -3,7 +3,7 @@
 Reads a checkout of a Handoffs release (``--release``; a clone of the published
 repository at a tag), and writes into the team's repository (``--into``):
 
-* the starter files the team then owns — ``schema/``, ``mkdocs.yml``, ``site-src/``,
+* the starter files the team then owns — ``schema/``, ``mkdocs.yml``, ``site-src/``, ``site-theme/``,
   the issue forms, the pull-request template, ``dependabot.yml`` — never
   overwriting one that exists;
 * the workflows, pinned to the release's setup action at its commit.
@@ -22,7 +22,7 @@ from pathlib import Path
 from handoffs.commands._common import Subparsers
 from handoffs.errors import HandoffError, UsageError
 
-MKDOCS_REPO_URL = "repo_url: https://github.com/example-org/handoffs"
+MKDOCS_REPO_URL = "repository_url: https://github.com/example-org/handoffs"
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ def register(subparsers: Subparsers) -> None:
         "adopt",
         help="set up a repository on a pinned Handoffs release (thin workflows), or --upgrade it",
         description=(
-            "Copy the starter files (schema/, mkdocs.yml, site-src/, issue forms, PR template) of a release "
-            "checkout into a repository, never overwriting, and write its workflows pinned to the release's "
-            "setup action at the release commit. --upgrade rewrites only the workflows' pin."
+            "Copy the starter files (schema/, mkdocs.yml, site-src/, site-theme/, issue forms, PR template) "
+            "of a release checkout into a repository, never overwriting, and write its workflows pinned to the "
+            "release's setup action at the release commit. --upgrade rewrites only the workflows' pin."
         ),
     )
     parser.add_argument("--release", type=Path, required=True, help="a git checkout of the release (e.g. a tag)")
@@ -132,7 +132,7 @@ def _read(options: AdoptOptions, commit: str, path: str) -> str:
 def _starter(path: str, text: str, repository: str | None) -> str:
     """Starter files as the team's own: the site links to its repository, not the release's."""
     if path == "mkdocs.yml" and repository:
-        return text.replace(MKDOCS_REPO_URL, f"repo_url: https://github.com/{repository}")
+        return text.replace(MKDOCS_REPO_URL, f"repository_url: https://github.com/{repository}")
     return text
 
 
