@@ -2,7 +2,8 @@
 
 A hypothesis test drives every command in-process through ``main(argv)`` with its own
 options given wrong values, stray words, missing files and impossible dates; each run
-must end with exit 0, 1 or 2 and a message, never a traceback or an "internal error".
+must end with exit 0, 1 or 2, never a traceback or an "internal error".  A second one
+adds one certainly wrong word to such a line: then the exit is 1 or 2, with a sentence.
 GitHub is out of reach on purpose (no token, the API pointed at a closed local port),
 so nothing here can touch the network.
 """
@@ -99,6 +100,23 @@ def test_no_command_shows_a_traceback_for_bad_arguments(
     offline: Path, run_cli: Callable[..., CliResult], argv: list[str]
 ) -> None:
     _no_traceback(run_cli(*argv))
+
+
+# A word that makes any command line wrong when it comes last: an option no command
+# has, a --root that does not exist (the last --root wins), or a file that is not there
+# as one more positional (a path to check, or a word too many).
+POISON = ("--no-such-option", "--root=no-such-folder", "missing/x.md")
+
+
+@given(argv=command_lines(), poison=st.sampled_from(POISON))
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_wrong_command_line_always_fails_with_1_or_2_and_a_sentence(
+    offline: Path, run_cli: Callable[..., CliResult], argv: list[str], poison: str
+) -> None:
+    result = run_cli(*argv, poison)
+    _no_traceback(result)
+    assert result.exit_code in {1, 2}, (argv, poison, result.out)
+    assert result.err.strip(), (argv, poison)  # it says why
 
 
 @pytest.mark.parametrize("command", COMMANDS)
