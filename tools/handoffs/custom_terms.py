@@ -67,6 +67,11 @@ class Detection:
     def is_custom(self) -> bool:
         return self.not_custom is None
 
+    @property
+    def flagged(self) -> bool:
+        """Custom, or not custom in a category that flags such terms anyway."""
+        return self.not_custom is None or self.category.flag_not_custom
+
 
 @dataclass(frozen=True, slots=True)
 class _Span:
@@ -81,18 +86,20 @@ class TermDetector:
     def __init__(self, config: Config) -> None:
         spec = config.terms.not_custom
         self._categories = config.named_categories
+        self._set = config.category_set
         self.unmatched = config.unmatched_category
         self.prefilter: Pattern = config.any_term_pattern
         self._before = any_of(spec.before)
         self._after = any_of(spec.after)
         self._contrast = any_of(spec.contrast)
+        self._any_cue = any_of([*spec.before, *spec.after])  # most term lines have none: one search says so
         self._before_window = spec.before_window
         self._after_window = spec.after_window
         self._nothing_custom = any_of(config.terms.unmatched.nothing_custom)
 
     def detect(self, text: str) -> tuple[Detection, ...]:
         """The categories ``text`` must be reviewed for, one detection each, in schema order."""
-        return tuple(d for d in self.explain(text) if d.is_custom or d.category.flag_not_custom)
+        return tuple(d for d in self.explain(text) if d.flagged)
 
     def categories(self, text: str) -> tuple[str, ...]:
         return tuple(d.category.name for d in self.detect(text))
@@ -100,17 +107,24 @@ class TermDetector:
     def explain(self, text: str) -> tuple[Detection, ...]:
         """Every category whose words occur in ``text``: its first custom match, else why none is."""
         line = for_matching(text)
-        if self.prefilter.search(line) is None:
-            return ()
-        found = [(category, self._matches(category, line)) for category in self._categories]
+        candidates = self._set.which(line)
+        if not candidates:
+            # Nothing, or RE2's Set ran out of DFA memory: the prefilter (which falls back to
+            # the NFA rather than fail) decides, and if it sees a term every category is asked.
+            if self.prefilter.search(line) is None:
+                return ()
+            candidates = list(range(len(self._categories)))
+        found = [
+            (category, self._matches(category, line)) for category in map(self._categories.__getitem__, candidates)
+        ]
         found = [(category, matches) for category, matches in found if matches]
         if not found:
             return ()
-        cues = _Cues(line, self)
+        cues = _Cues(line, self) if self._any_cue.search(line) is not None else None
         detections = []
         for category, matches in found:
-            others = [m.start() for other, ms in found if other is not category for m in ms]
-            verdicts = [(m, cues.not_custom(m, others)) for m in matches]
+            others = [m.start() for other, ms in found if other is not category for m in ms] if cues else []
+            verdicts = [(m, cues.not_custom(m, others) if cues else None) for m in matches]
             match, why = next(((m, w) for m, w in verdicts if w is None), verdicts[0])
             detections.append(Detection(category, match.start(), match.end(), str(match.group(0)), why))
         return tuple(detections)

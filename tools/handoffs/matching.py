@@ -10,7 +10,7 @@ is refused when ``schema/`` is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import re2
@@ -114,11 +114,12 @@ class Re2Pattern:
             return
         pos, end = 0, len(data)
         while (found := self._regexp.search(data, pos)) is not None:
-            yield int(found.start())
+            start, stop = _whole_span(found)
+            yield start
             if pos == end:
                 return
             # An empty match where the search began: step over one character, as the binding does.
-            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if found.end() == pos else int(found.end())
+            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if stop == pos else stop
 
     def _starts_via_text(self, data: bytes) -> Iterator[int]:
         """``starts_in`` through the binding's ``str`` matches, for a match edge inside a character.
@@ -134,23 +135,66 @@ class Re2Pattern:
             yield offset
 
 
+def _whole_span(match: Any) -> tuple[int, int]:
+    """The span of the whole match.
+
+    The binding's ``start()``/``end()`` first ask RE2 how many groups the pattern has,
+    which RE2 answers by walking the whole pattern: for the union of every custom-term
+    pattern that costs more than the search.  Its spans are kept in ``_spans`` (the
+    binding's version is pinned by hash in requirements/); without them, the public way.
+    """
+    spans = getattr(match, "_spans", None)
+    if spans is not None:
+        start, end = spans[0]
+        return int(start), int(end)
+    return int(match.start()), int(match.end())
+
+
 class _AsciiMatch:
     """A match in the bytes of ASCII text: the same offsets, and strings for its groups."""
 
-    __slots__ = ("_match",)
+    __slots__ = ("_end", "_match", "_start")
 
     def __init__(self, match: Any) -> None:
         self._match = match
+        self._start, self._end = _whole_span(match)
 
     def start(self, group: int = 0, /) -> int:
-        return int(self._match.start(group))
+        return self._start if group == 0 else int(self._match.start(group))
 
     def end(self, group: int = 0, /) -> int:
-        return int(self._match.end(group))
+        return self._end if group == 0 else int(self._match.end(group))
 
     def group(self, group: int = 0, /) -> str | None:
+        if group == 0:
+            whole: bytes = self._match.string[self._start : self._end]
+            return whole.decode("ascii")
         found: bytes | None = self._match.group(group)
         return found.decode("ascii") if found is not None else None
+
+
+class PatternSet:
+    """Which of several patterns occur in a text, from one pass (RE2's ``Set``).
+
+    Used to ask only the categories that can match a line for their matches, instead of
+    every category in turn.  RE2 answers "none" when its DFA runs out of memory; a caller
+    that must not miss a match checks "none" against a pattern that has its own fallback
+    (``Pattern.search`` uses RE2's NFA then), as ``TermDetector`` does.
+    """
+
+    __slots__ = ("_set", "size")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._set = re2.Set.SearchSet(_OPTIONS)
+        for pattern in patterns:
+            self._set.Add(pattern)
+        self._set.Compile()
+        self.size = len(patterns)
+
+    def which(self, text: str) -> list[int]:
+        """Indices of the patterns that match somewhere in ``text``, ascending (empty: none, or no memory)."""
+        found = self._set.Match(text.encode())
+        return sorted(found) if found else []
 
 
 def any_of(patterns: Iterable[str]) -> Pattern:

@@ -36,12 +36,13 @@ def find_term_hits(doc: Handoff, config: Config) -> list[TermHit]:
     command), is matched here directly.
     """
     skipped = {section_key(name) for name in config.terms.skip_sections}
-    hits = list(_detected(doc, config, skipped))
-    hits.extend(_unrecognised(doc, config, skipped))
+    recognised: set[int] = set()  # lines where some category's words occur, flagged or not
+    hits = list(_detected(doc, config, skipped, recognised))
+    hits.extend(_unrecognised(doc, config, skipped, recognised))
     return hits
 
 
-def _detected(doc: Handoff, config: Config, skipped: set[str]) -> Iterator[TermHit]:
+def _detected(doc: Handoff, config: Config, skipped: set[str], recognised: set[int]) -> Iterator[TermHit]:
     candidates = doc.lines_matching(config.any_term_pattern)
     if not candidates:
         return
@@ -54,35 +55,42 @@ def _detected(doc: Handoff, config: Config, skipped: set[str]) -> Iterator[TermH
         if section is not None and (section.key in skipped or section.line == number):
             continue  # an excluded section, or a heading
         original = doc.source.lines[number - 1]
-        for found in detector.detect(doc.matching_lines[number - 1]):
+        explained = detector.explain(doc.matching_lines[number - 1])
+        if explained:
+            recognised.add(number)
+        for found in (d for d in explained if d.flagged):
             written = as_written(original, found.start, found.end, found.text)
             title = section.title if section is not None else None
             category = found.category
             yield TermHit(number, found.start + 1, category.name, category.reviewers, written, title, found.not_custom)
 
 
-def _unrecognised(doc: Handoff, config: Config, skipped: set[str]) -> Iterator[TermHit]:
+def _unrecognised(doc: Handoff, config: Config, skipped: set[str], recognised: set[int]) -> Iterator[TermHit]:
     wanted = {section_key(name) for name in config.terms.unmatched.sections} - skipped
     detector = config.term_detector
     for section in doc.body.sections:
         if section.key not in wanted or section.is_none():
             continue
-        for line, entry in _entries(section):
+        for first, last, entry in _entries(section):
+            if any(n in recognised for n in range(first, (last or first) + 1)):
+                continue  # a category recognised it, custom or not
             text = _TRAILING_SOURCE.sub("", entry)
-            if detector.explain(text) or detector.is_nothing_custom(text):
-                continue  # a category recognised it (custom or not), or it says "nothing custom"
+            # Read line by line above; an entry over several lines (or of unknown length) is read whole.
+            if (last != first and detector.explain(text)) or detector.is_nothing_custom(text):
+                continue
             shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
             fallback = config.unmatched_category
-            yield TermHit(line, 1, fallback.name, fallback.reviewers, shown, section.title)
+            yield TermHit(first, 1, fallback.name, fallback.reviewers, shown, section.title)
 
 
-def _entries(section: Section) -> Iterator[tuple[int, str]]:
+def _entries(section: Section) -> Iterator[tuple[int, int | None, str]]:
+    """Each entry's first and last line (None: not known) and its words: items, table rows, paragraphs."""
     for item in section.items:
-        yield item.line, item.full_text
+        yield item.line, item.end_line, item.full_text
     for row in section.rows:
-        yield row.line, row.text
+        yield row.line, row.line, row.text
     for paragraph in section.paragraphs:
-        yield paragraph.line, paragraph.text
+        yield paragraph.line, None, paragraph.text
 
 
 def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[TermHit]:
