@@ -555,3 +555,21 @@ def test_a_session_that_expires_mid_sync_is_renewed_with_the_connected_app(
     assert len(salesforce_double.requests("POST", "/services/oauth2/token")) == 2
     assert 401 in [e.status for e in salesforce_double.log]
     assert len(sf_world.gh.pulls()) == 2
+
+
+def test_hubspot_deal_edited_after_its_handoff_merged_raises_an_alert(
+    hs_world: World, hubspot_double: HubSpotDouble, run_cli: Callable[..., CliResult]
+) -> None:
+    assert run_cli("crm", "sync").exit_code == 0
+    git(hs_world.root, "merge", "-q", "--no-ff", "-m", "Merge", "handoff/kestrel-analytics/2026-11-23-implementation")
+    git(hs_world.root, "push", "-q", "origin", "main")
+    hubspot_double.state.objects["deals"]["7001"].update(
+        amount="80000", closedate="2026-11-25T12:00:00.000Z", hs_lastmodifieddate="2026-11-23T15:00:00.000Z"
+    )
+
+    result = run_cli("crm", "sync")
+
+    assert result.exit_code == 0, result.err
+    assert len(hs_world.gh.pulls()) == 1
+    assert "alert: hubspot deal 7001" in result.out
+    assert "close date 2026-11-19 → 2026-11-25; amount 96000 → 80000" in result.out
