@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -315,3 +316,27 @@ def test_a_decision_role_only_in_the_crm_table_satisfies_ho503(repo: Path, run_c
     assert "| Grace Okafor | COO | economic buyer |" in path.read_text(encoding="utf-8")
     report = json.loads(run_cli("check", path, "--format", "json").out)
     assert "HO503" not in {f["code"] for f in report["findings"]}
+
+
+def test_the_model_backend_is_chosen_on_the_command_line(
+    repo: Path, run_cli: Run, chat_server: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = os.environ["HANDOFF_LLM_BASE_URL"]
+    monkeypatch.delenv("HANDOFF_LLM_BASE_URL")
+    monkeypatch.delenv("HANDOFF_LLM_MODEL")
+    chat_server["items"] = [{"id": "S1", "section": "Customer goal"}, {"id": "S404", "section": "Promised scope"}]
+    result, path = draft_case(
+        repo, run_cli, "harbor-logistics", "--backend", "openai-compatible", "--url", url, "--model", "local-test"
+    )
+    assert result.exit_code == 0, result.err
+    assert path is not None
+    assert "(backend: openai-compatible)" in result.out
+    assert "Promised scope: names a sentence it was not given" in result.out
+    assert "## Customer goal" in path.read_text(encoding="utf-8")
+
+
+def test_url_and_model_are_refused_for_the_offline_backend(repo: Path, run_cli: Run) -> None:
+    result, path = draft_case(repo, run_cli, "harbor-logistics", "--url", "http://127.0.0.1:9/v1")
+    assert result.exit_code == 2
+    assert "for the openai-compatible backend" in result.err
+    assert path is None

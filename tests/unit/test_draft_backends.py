@@ -105,7 +105,7 @@ def test_the_model_classifies_our_sentences_and_cannot_write_its_own(model_serve
     ]
     assert result.items[1].categories == ("payment",)  # categories come from schema/, not the model
     assert [(r.quote, r.reason, r.invented) for r in result.rejected] == [
-        ("We will deliver ten training sessions.", "cites a file that was not given", True),
+        ("We will deliver ten training sessions.", "names a sentence it was not given", True),
         ("We will deliver five training sessions.", "quote not found verbatim at that line", True),
         ("We will deliver two training sessions.", "quote not found verbatim at that line", True),
     ]

@@ -68,6 +68,7 @@ class Rejected:
 NOT_VERBATIM = "quote not found verbatim at that line"
 UNKNOWN_FILE = "cites a file that was not given"
 UNKNOWN_SENTENCE = "names a sentence it was not given"
+_NO_SUCH_SENTENCE = "(unknown sentence)"  # the file a model's unknown sentence id is filed under
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def verify(candidates: Sequence[Candidate], docs: Sequence[SourceDoc]) -> Verifi
         end = locate(doc.lines, item.line, item.quote) if doc is not None else None
         places = [(p, by_name.get(p.doc)) for p in item.also]
         also_ok = all(d is not None and locate(d.lines, p.line, p.quote) is not None for p, d in places)
-        if item.section not in SECTIONS:
+        if item.doc == _NO_SUCH_SENTENCE:
+            rejected.append(Rejected(item.section, item.quote, item.citation, UNKNOWN_SENTENCE))
+        elif item.section not in SECTIONS:
             rejected.append(Rejected(item.section, item.quote, item.citation, "not a section a draft fills"))
         elif doc is None or any(d is None for _, d in places):
             rejected.append(Rejected(item.section, item.quote, item.citation, UNKNOWN_FILE))
@@ -241,7 +244,7 @@ def _candidates(reply: str, numbered: dict[str, Sentence], config: Config) -> li
             sentence = numbered.get(key)
             if sentence is None:
                 # An id we never gave: nothing to quote, so it is recorded as invented.
-                candidates.append(Candidate(section, str(item.get("quote", key)), "(unknown sentence)", 0, 0))
+                candidates.append(Candidate(section, str(item.get("quote", key)), _NO_SUCH_SENTENCE, 0, 0))
                 continue
             name, line, quote = sentence.doc, sentence.line, sentence.text
         else:
