@@ -228,3 +228,24 @@ def test_outside_a_workflow_run_the_brief_has_no_preview_link(
 
     [brief] = briefs(world, pull)
     assert "Site preview" not in brief
+
+
+def test_the_brief_says_which_earlier_approvals_carry_over_and_why(
+    world: World, check: Callable[[Issue], tuple[int, str]]
+) -> None:
+    pull = world.open_pull({HANDOFF: PLAIN})
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    approved_on = pull.head_sha
+    world.commit_base({"handoffs/acme/2026-10-01-onboarding.md": "another team's handoff\n"})
+    pull.update_branch()  # "Update branch": the same change on a newer main
+    start_branch(world, {HANDOFF: PLAIN})
+    code, out = check(pull)
+    assert code == 0, out
+    [brief] = briefs(world, pull)
+    assert "## Approvals of earlier commits" in brief
+    assert f"✅ @dana-sales approved `{approved_on[:12]}`: carries over — the same change as the head" in brief
+    world.push(pull, {HANDOFF: PLAIN.replace("Cut the time", "Reduce the time")})
+    check(pull)
+    [brief] = briefs(world, pull)
+    assert f"🔁 @raj-impl approved `{approved_on[:12]}`: does not carry over" in brief

@@ -338,6 +338,32 @@ def same_change_commits(
     return same
 
 
+def earlier_approvals(gh: GitHubRepo, pr: PullInfo, config: Config) -> list[str]:
+    """For the brief: each approval given on an earlier commit, and whether it carries over to the head, and why.
+
+    The same comparison the joint approval makes (``same_change_commits``), so what
+    the brief says is what the check counts.
+    """
+    from handoffs.pr.approval import Review, latest_reviews, roster
+
+    listed = gh.reviews(pr.number)
+    people = roster(config)
+    same = same_change_commits(gh, pr, listed, people, gh.branch_sha(config.rules.base_branch))
+    lines: list[str] = []
+    for who, review in sorted(latest_reviews(Review(r.user, r.state, r.commit_id) for r in listed).items()):
+        commit = review.commit_id
+        if review.state != "APPROVED" or not commit or commit == pr.head_sha or who not in people:
+            continue
+        if commit in same:
+            lines.append(f"✅ {who} approved `{commit[:12]}`: carries over — {same[commit]}")
+        else:
+            lines.append(
+                f"🔁 {who} approved `{commit[:12]}`: does not carry over — the pull request's change differs "
+                "from the one approved; a fresh approval is needed"
+            )
+    return lines
+
+
 def handoff_changes(
     options: ApprovalsOptions, config: Config, gh: GitHubRepo, files: list[ChangedFile], head_sha: str
 ) -> list[HandoffChange]:

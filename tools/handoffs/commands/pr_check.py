@@ -89,18 +89,32 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
     REPORTERS["github"](CheckResult(tuple(e.result for e in entries if not e.removed)), sys.stdout)
     if codeowners_problem:
         print(f"::error file={FILE_NAME}::{codeowners_problem.splitlines()[0]}")
-    body = brief.render(entries, codeowners_problem, preview_url=run_url())
-    append_step_summary(body)
+    gh = None
+    earlier: list[str] = []
     if options.pr is not None:
         from handoffs.github import connect_from_args
 
         gh = connect_from_args(args)
+        earlier = _earlier_approvals(gh, options.pr, config)
+    body = brief.render(entries, codeowners_problem, preview_url=run_url(), earlier_approvals=earlier)
+    append_step_summary(body)
+    if gh is not None and options.pr is not None:
         wanted = brief.wanted_labels(entries, blocked)
         publish(gh, options.pr, body, labels=wanted, reviewers=_reviewers(entries, config), config=config)
     else:
         print(body)
     print(f"pr-check: {len(entries)} handoff(s) changed; " + ("blocked" if blocked else "no errors"))
     return 1 if blocked else 0
+
+
+def _earlier_approvals(gh: GitHubRepo, number: int, config: Config) -> list[str]:
+    """Which approvals of earlier commits carry over (informational: the joint approval decides)."""
+    from handoffs.commands.approvals import earlier_approvals
+
+    try:
+        return earlier_approvals(gh, gh.pull(number), config)
+    except GitHubError as exc:
+        return [f"could not compare earlier approvals with the head: {exc}"]
 
 
 def changed_handoffs(options: PrCheckOptions, config: Config) -> list[BriefEntry]:

@@ -55,7 +55,12 @@ def is_managed(label: str) -> bool:
     return label in (HANDOFF_LABEL, SCOPE_LABEL, BLOCKED_LABEL) or label.startswith(TERMS_PREFIX)
 
 
-def render(entries: Sequence[BriefEntry], codeowners_problem: str | None, preview_url: str | None = None) -> str:
+def render(
+    entries: Sequence[BriefEntry],
+    codeowners_problem: str | None,
+    preview_url: str | None = None,
+    earlier_approvals: Sequence[str] = (),
+) -> str:
     out = [MARKER, "# Handoff brief", ""]
     if preview_url:
         # The preview job of the same workflow run uploads the built site as an artifact.
@@ -64,6 +69,9 @@ def render(entries: Sequence[BriefEntry], codeowners_problem: str | None, previe
         out += ["This pull request changes no handoff file.", ""]
     for entry in entries:
         out += _entry(entry)
+    if earlier_approvals:
+        # What the joint approval counts of approvals given before the latest push (same change: they carry over).
+        out += ["## Approvals of earlier commits", "", *(f"- {cell(line)}" for line in earlier_approvals), ""]
     if codeowners_problem:
         first = codeowners_problem.splitlines()[0]
         out += ["## ❌ CODEOWNERS", "", first, ""]
