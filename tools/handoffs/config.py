@@ -187,7 +187,7 @@ class SecretPattern(_Strict):
 DEFAULT_SOURCE_KINDS: dict[str, list[str]] = {
     "order form or contract": ["order form", "contract", "msa", "sow", "statement of work", "agreement", "§"],
     "proposal": ["proposal", "quote", "rfp"],
-    "call notes": ["call", "meeting", "notes", "demo", "email", "workshop"],
+    "call notes": ["call", "meeting", "notes", "demo", "email", "e-mail", "workshop"],
     "CRM": ["crm", "salesforce", "hubspot", "opportunity", "deal record"],
 }
 
