@@ -6,8 +6,8 @@ the static-site generator.
 page's HTML given a ``Linker`` (how to link to other pages from this one).  ``page_html``
 gives the final, sanitised HTML of a page with its search markers.  Nothing here
 imports mkdocs: the mkdocs plugin (``plugin.py``) is a thin adapter that turns these
-pages into mkdocs files; a move to another generator (Zensical, or plain static HTML) is another
-adapter of the same pages (README, "Independent of the theme: the plan").
+pages into mkdocs files; a move to another generator (Zensical, or plain static HTML: ``static.py``) is
+another adapter of the same pages (README, "Independent of the theme: the plan").
 """
 
 from __future__ import annotations
