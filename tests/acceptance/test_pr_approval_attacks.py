@@ -364,3 +364,31 @@ def test_a_merge_group_for_an_outdated_head_is_refused(world: World, run_cli: Ca
     assert result.exit_code == 1
     assert "refused" in result.out
     assert states(world, group.sha) == []
+
+
+def test_a_relayed_review_decides_the_pull_request_into_the_protected_branch(
+    world: World, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    world.gh.add_branch("evil", world.gh.resolve_ref("main"))
+    decoy = world.gh.add_pull("Same head, other base", user="mallory", head="deal-x", base="evil")
+    pull = world.open_pull({HANDOFF: PLAIN})
+    pull.pull.head_ref = "deal-x"  # type: ignore[union-attr]
+    decoy.pull.head_sha = pull.head_sha  # type: ignore[union-attr]
+    world.gh.add_branch("deal-x", pull.head_sha)
+    pull.add_review("dana-sales")
+    pull.add_review("raj-impl")
+    event = {
+        "action": "completed",
+        "workflow_run": {
+            "event": "pull_request_review",
+            "head_sha": pull.head_sha,
+            "head_branch": "deal-x",
+            "head_repository": {"owner": {"login": "acme"}},
+        },
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(tmp_path / "event.json"))
+    result = run_cli("approvals")
+    assert result.exit_code == 0, result.out + result.err
+    assert f"Joint approval of #{pull.number}" in result.out
+    assert status_of(world, pull.head_sha)[0] == "success"

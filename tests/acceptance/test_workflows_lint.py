@@ -730,3 +730,17 @@ def test_the_setup_action_script_installs_from_the_release_root(tmp_path: Path) 
         f"{ROOT} -m pip install --no-deps --no-build-isolation .",
     ]
     assert output.read_text(encoding="utf-8") == "version=9.8.7\n"
+
+
+GH_CLI = re.compile(r"(?:^|[\s;|&(`$])gh\s")
+
+
+@pytest.mark.parametrize("path", [*_workflow_files(), *_action_files()], ids=lambda p: p.name)
+def test_workflows_run_on_github_enterprise_server(path: Path) -> None:
+    # The handoff CLI reads GITHUB_API_URL and GITHUB_TOKEN as Actions sets them on any
+    # GitHub; the `gh` CLI would need GH_HOST and GH_ENTERPRISE_TOKEN there, so none is used.
+    doc = _load(path)
+    steps = [step for _, step in _steps(doc)] if path.name != "action.yml" else doc["runs"]["steps"]
+    for step in steps:
+        assert not GH_CLI.search(str(step.get("run", ""))), f"{path.name}: step {step.get('name')!r} runs gh"
+    assert "api.github.com" not in path.read_text(encoding="utf-8"), f"{path.name} names github.com's API"

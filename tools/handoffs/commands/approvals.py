@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     config = load_config(root)
     gh = connect_from_args(args)
-    target = _target(args, read_event(), gh)
+    target = _target(args, read_event(), gh, config.rules.base_branch)
     if target is None:
         print("No open pull request to evaluate; nothing to do.")
         return 0
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _target(
-    args: argparse.Namespace, event: dict[str, Any], gh: GitHubRepo
+    args: argparse.Namespace, event: dict[str, Any], gh: GitHubRepo, protected: str
 ) -> tuple[int, str | None, str | None] | None:
     """(pull request, merge-queue commit or None, head the event named or None) — from flags or the event."""
     if args.merge_group_ref or args.merge_group_sha:
@@ -122,7 +122,7 @@ def _target(
         return pull["number"], None, head if isinstance(head, str) else None
     run_ = event.get("workflow_run")
     if isinstance(run_, dict):
-        return _from_workflow_run(run_, gh)
+        return _from_workflow_run(run_, gh, protected)
     raise UsageError("no pull request: pass --pr N (or run on a pull_request_target or workflow_run event)")
 
 
@@ -133,7 +133,9 @@ def _merge_group(ref: str, sha: str) -> tuple[int, str, str]:
     return int(match["number"]), sha, match["sha"]
 
 
-def _from_workflow_run(run_: dict[str, Any], gh: GitHubRepo) -> tuple[int, str | None, str | None] | None:
+def _from_workflow_run(
+    run_: dict[str, Any], gh: GitHubRepo, protected: str
+) -> tuple[int, str | None, str | None] | None:
     """The pull request a relayed review or merge-queue run is about (facts from GitHub's payload only)."""
     kind, head_sha, branch = run_.get("event"), run_.get("head_sha"), run_.get("head_branch")
     if not isinstance(head_sha, str) or not isinstance(branch, str):
@@ -143,11 +145,14 @@ def _from_workflow_run(run_: dict[str, Any], gh: GitHubRepo) -> tuple[int, str |
     if kind != "pull_request_review":
         raise UsageError(f"a workflow_run of a {kind!r} run is not a review or merge-queue relay")
     # workflow_run.pull_requests is empty for forks: look the PR up by its head, and
-    # accept it only if its head is the reviewed commit.
+    # accept it only if its head is the reviewed commit. Another pull request from the
+    # same head into another branch (say `evil`) must not take its place: the one into
+    # the protected branch is judged (the other would only be refused).
     owner = ((run_.get("head_repository") or {}).get("owner") or {}).get("login")
     found = [
         p for p in gh.open_pulls_from(branch, owner=owner if isinstance(owner, str) else None) if p.head_sha == head_sha
     ]
+    found.sort(key=lambda p: (p.base_ref != protected, p.number))
     return (found[0].number, None, head_sha) if found else None
 
 
