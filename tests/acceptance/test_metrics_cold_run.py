@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -106,8 +106,8 @@ def _build(root: Path) -> None:
     subprocess.run(["git", "-C", str(root), "reset", "-q", "--hard", "main"], check=True)
 
 
-def _full_read(raw: bytes, previous: Reading | None) -> tuple[object, None]:
-    return read_facts(raw), None
+def _full_read(raw: bytes, previous: Reading | None, scope: Sequence[str]) -> tuple[object, None]:
+    return read_facts(raw, scope), None
 
 
 def _every_commit(

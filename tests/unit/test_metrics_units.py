@@ -18,6 +18,9 @@ from handoffs.metrics.facts import facts_of_handoff, read_facts
 from handoffs.metrics.reviews import classify_return, parse_repeat_issue
 from tests.factories import BODY, FRONT_MATTER, PROJECT, handoff_text
 
+SECTIONS = load_config(PROJECT).sections
+SCOPE = SECTIONS.scope
+
 NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 
 
@@ -60,7 +63,7 @@ def test_event_counts_missing_promises_exclusions_and_completeness() -> None:
         Finding(path, 12, "HO600", Severity.FLAG, "pricing", category="pricing"),
         Finding(path, 12, "HO500", Severity.WARNING, "vague"),
     )
-    event = event_from_result("check", result, content=b"x", commit="abc", time=NOW)
+    event = event_from_result("check", result, content=b"x", commit="abc", time=NOW, sections=SECTIONS)
     assert event.complete is False
     assert event.missing_promise_count == 2
     assert event.missing_exclusion_count == 1
@@ -71,11 +74,13 @@ def test_event_counts_missing_promises_exclusions_and_completeness() -> None:
 
 def test_appending_the_same_event_twice_writes_it_once(tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
-    event = event_from_result("check", _result(), content=b"same", commit="abc", time=NOW)
-    later = event_from_result("check", _result(), content=b"same", commit="abc", time=NOW + dt.timedelta(hours=1))
+    event = event_from_result("check", _result(), content=b"same", commit="abc", time=NOW, sections=SECTIONS)
+    later = event_from_result(
+        "check", _result(), content=b"same", commit="abc", time=NOW + dt.timedelta(hours=1), sections=SECTIONS
+    )
     assert append_events(log, [event]) == 1
     assert append_events(log, [later]) == 0  # same content, same commit: same id
-    changed = event_from_result("check", _result(), content=b"edited", commit="abc", time=NOW)
+    changed = event_from_result("check", _result(), content=b"edited", commit="abc", time=NOW, sections=SECTIONS)
     assert append_events(log, [changed]) == 1
     assert len(log.read_text(encoding="utf-8").splitlines()) == 2
     assert json.loads(log.read_text(encoding="utf-8").splitlines()[0])["schema"] == "handoff-event/1"
@@ -83,7 +88,7 @@ def test_appending_the_same_event_twice_writes_it_once(tmp_path: Path) -> None:
 
 def test_reader_skips_bad_lines_and_duplicates(tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
-    event = event_from_result("merge", _result(), content=b"x", commit="abc", time=NOW, pr=7)
+    event = event_from_result("merge", _result(), content=b"x", commit="abc", time=NOW, pr=7, sections=SECTIONS)
     log.write_text(event.to_json() + "\nnot json\n" + event.to_json() + "\n", encoding="utf-8")
     read = read_events(log)
     assert read.events == (event,)
@@ -131,4 +136,4 @@ def test_facts_are_the_same_from_a_blob_or_a_checked_document(tmp_path: Path, te
     sink = FindingSink(str(path), lambda code: Severity.ERROR)
     doc = load_handoff(path, root=tmp_path, max_bytes=1_000_000, sink=sink)
     assert doc is not None
-    assert facts_of_handoff(doc) == read_facts(text.encode())
+    assert facts_of_handoff(doc, SCOPE) == read_facts(text.encode(), SCOPE)

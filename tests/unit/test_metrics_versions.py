@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from handoffs.config import load_config
 from handoffs.document.body import Body, parse_body
 from handoffs.metrics import versions
 from handoffs.metrics.facts import read_facts
 from handoffs.metrics.versions import Reading, read_version
-from tests.factories import BODY, FRONT_MATTER, handoff_text
+from tests.factories import BODY, FRONT_MATTER, PROJECT, handoff_text
+
+SCOPE = load_config(PROJECT).sections.scope
 
 BASE = handoff_text()
 PROMISE = "- Two remote admin training sessions for up to 20 staff (source: proposal p. 6)\n"
@@ -44,14 +47,14 @@ EDITS = {
 
 
 def _reading(text: str) -> Reading | None:
-    return read_version(text.encode("utf-8"), None)[1]
+    return read_version(text.encode("utf-8"), None, SCOPE)[1]
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_reparse_of_a_later_version_equals_a_full_read(name: str) -> None:
     new = EDITS[name].encode("utf-8")
-    facts, _ = read_version(new, _reading(BASE))
-    assert facts == read_facts(new)
+    facts, _ = read_version(new, _reading(BASE), SCOPE)
+    assert facts == read_facts(new, SCOPE)
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
@@ -59,17 +62,19 @@ def test_a_chain_of_versions_reads_like_each_version_alone(name: str) -> None:
     """Edit after edit, each version built on the previous reading (as history is read)."""
     reading = _reading(BASE)
     for text in (EDITS[name], EDITS["promise added"], EDITS[name], BASE):
-        facts, next_reading = read_version(text.encode("utf-8"), reading)
-        assert facts == read_facts(text.encode("utf-8"))
+        facts, next_reading = read_version(text.encode("utf-8"), reading, SCOPE)
+        assert facts == read_facts(text.encode("utf-8"), SCOPE)
         reading = next_reading or reading
 
 
 def test_the_reparse_sees_the_change() -> None:
     """Not vacuous: the edits change the facts the metrics count."""
-    facts, _ = read_version(EDITS["promise added"].encode("utf-8"), _reading(BASE))
-    assert dict(facts.scope)["Promised scope"] != dict(read_facts(BASE.encode("utf-8")).scope)["Promised scope"]
+    facts, _ = read_version(EDITS["promise added"].encode("utf-8"), _reading(BASE), SCOPE)
+    assert dict(facts.scope)["Promised scope"] != dict(read_facts(BASE.encode("utf-8"), SCOPE).scope)["Promised scope"]
     assert (
-        dict(read_version(EDITS["fence swallows later sections"].encode(), _reading(BASE))[0].scope).get("Exclusions")
+        dict(read_version(EDITS["fence swallows later sections"].encode(), _reading(BASE), SCOPE)[0].scope).get(
+            "Exclusions"
+        )
         is None
     )
     assert FRONT_MATTER in BASE
@@ -86,9 +91,9 @@ def test_only_the_text_from_the_changed_section_on_is_parsed_again(monkeypatch: 
 
     reading = _reading(BASE)
     monkeypatch.setattr(versions, "parse_body", recording)
-    facts, _ = read_version(EDITS["notes appended"].encode("utf-8"), reading)
+    facts, _ = read_version(EDITS["notes appended"].encode("utf-8"), reading, SCOPE)
     assert parsed == [
         "## Evidence\n\n- CRM deal: https://example.my.salesforce.com/006Hs00001NWHEAL\n"
         "- Order form: evidence/northwind/order-form.pdf\n\nMore notes.\n"
     ]
-    assert facts == read_facts(EDITS["notes appended"].encode("utf-8"))
+    assert facts == read_facts(EDITS["notes appended"].encode("utf-8"), SCOPE)

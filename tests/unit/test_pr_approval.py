@@ -155,10 +155,10 @@ def test_scope_change_compares_only_the_scope_sections(config: Config) -> None:
     spaced = parse_text(
         handoff_text(FRONT_MATTER, BODY.replace("## Exclusions\n", "## Exclusions\n\n\n")), PATH, config
     )
-    assert scope_changes(base, goal) == ()
-    assert scope_changes(base, terms) == ("Custom terms",)
-    assert scope_changes(base, spaced) == ()
-    assert scope_changes(None, terms) == ()
+    assert scope_changes(base, goal, config) == ()
+    assert scope_changes(base, terms, config) == ("Custom terms",)
+    assert scope_changes(base, spaced, config) == ()
+    assert scope_changes(None, terms, config) == ()
 
 
 def test_every_file_but_a_handoff_is_the_admin_teams() -> None:

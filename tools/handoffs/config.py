@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from handoffs._modelkeys import allowed_keys
 from handoffs.catalog import BY_CODE
 from handoffs.document import yamlsafe
+from handoffs.document.body import section_key
 from handoffs.errors import ConfigError
 from handoffs.findings import Severity
 from handoffs.matching import Pattern, PatternSet, any_of, compile_pattern, phrases
@@ -76,7 +77,29 @@ class TypeSpec(_Strict):
     template: str | None = None
 
 
+class SectionRoles(_Strict):
+    """What each section is for.  The tools find a section by its role, so the names live
+    only in schema/types.yaml: a team that renames a section renames it there."""
+
+    goal: SectionName
+    stakeholders: SectionName
+    success_criteria: SectionName
+    promised_scope: SectionName
+    exclusions: SectionName
+    custom_terms: SectionName
+    open_risks: SectionName
+    requirements: SectionName
+    evidence: SectionName
+    context_given: SectionName
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The sections whose change after approval is a scope change (SPEC §5)."""
+        return (self.promised_scope, self.exclusions, self.success_criteria, self.custom_terms)
+
+
 class TypesFile(_Strict):
+    sections: SectionRoles
     required_sections: list[SectionName]
     optional_sections: list[SectionName] = []
     template: str = "templates/default.md"
@@ -278,6 +301,10 @@ class Config:
         if spec is not None and spec.required_sections is not None:
             return spec.required_sections
         return self.types.required_sections
+
+    @property
+    def sections(self) -> SectionRoles:
+        return self.types.sections
 
     def template_path(self, handoff_type: str) -> Path:
         spec = self.types.types.get(handoff_type)
@@ -542,6 +569,14 @@ def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
 
 def _cross_check(config: Config, schema: Path) -> None:
     """References between files: reviewers name real teams, templates exist, codes exist."""
+    known = [*config.types.required_sections, *config.types.optional_sections]
+    for role, name in config.types.sections:
+        if section_key(name) not in {section_key(k) for k in known}:
+            raise ConfigError(
+                f"sections.{role}: section{did_you_mean(name, known)} is neither in required_sections nor in "
+                "optional_sections",
+                path=schema / TYPES_FILE,
+            )
     unmatched = config.terms.unmatched
     if unmatched.category in config.terms.categories:
         raise ConfigError(

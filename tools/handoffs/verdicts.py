@@ -269,10 +269,8 @@ def kickoff_when(kickoff: dt.date, today: dt.date) -> str:
 
 # --- scope change ----------------------------------------------------------------------
 
-# Changing any of these on a handoff that is already approved is a scope change (SPEC §5).
-PROMISED_SCOPE = "Promised scope"
-EXCLUSIONS = "Exclusions"
-SCOPE_SECTIONS = (PROMISED_SCOPE, EXCLUSIONS, "Success criteria", "Custom terms")
+# Changing a scope section (``SectionRoles.scope`` in schema/types.yaml: promised scope,
+# exclusions, success criteria, custom terms) of an approved handoff is a scope change (SPEC §5).
 _SPACE = re.compile(r"\s+")
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]  # (section, normalised entries), sections present only
@@ -283,11 +281,11 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def scope_of(body: Body) -> Scope:
+def scope_of(body: Body, names: Sequence[str]) -> Scope:
     """What a version promises: the entries (items, else table rows; then paragraphs) of
-    each scope section, normalised."""
+    each scope section (``names``: ``config.sections.scope``), normalised."""
     scope: list[tuple[str, tuple[str, ...]]] = []
-    for name in SCOPE_SECTIONS:
+    for name in names:
         section = body.section(name)
         if section is not None:
             texts = [i.full_text for i in section.items] or [r.text for r in section.rows]
@@ -299,4 +297,4 @@ def scope_of(body: Body) -> Scope:
 def scope_changes(before: Scope, after: Scope) -> tuple[str, ...]:
     """The scope sections whose entries differ between two versions (a section added or removed counts)."""
     old, new = dict(before), dict(after)
-    return tuple(name for name in SCOPE_SECTIONS if old.get(name) != new.get(name))
+    return tuple(name for name in dict.fromkeys([*old, *new]) if old.get(name) != new.get(name))

@@ -96,7 +96,9 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
 
         gh = connect_from_args(args)
         earlier = _earlier_approvals(gh, options.pr, config)
-    body = brief.render(entries, codeowners_problem, preview_url=run_url(), earlier_approvals=earlier)
+    body = brief.render(
+        entries, codeowners_problem, preview_url=run_url(), earlier_approvals=earlier, sections=config.sections
+    )
     append_step_summary(body)
     if gh is not None and options.pr is not None:
         wanted = brief.wanted_labels(entries, blocked)
@@ -138,7 +140,7 @@ def changed_handoffs(options: PrCheckOptions, config: Config) -> list[BriefEntry
     for change, (doc, result) in zip(present, checked, strict=True):
         base_text = file_at(options.root, start, change.old_path)
         base_doc = parse_text(base_text, change.old_path, config) if base_text is not None else None
-        entries.append(BriefEntry(change.path, doc, result, scope_changes(base_doc, doc)))
+        entries.append(BriefEntry(change.path, doc, result, scope_changes(base_doc, doc, config)))
     for change in handoffs:
         if change.status == "D":
             entries.append(BriefEntry(change.path, None, FileResult(change.path, ()), (), removed=True))

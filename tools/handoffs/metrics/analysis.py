@@ -31,7 +31,7 @@ from handoffs.metrics.facts import Facts, facts_of_handoff
 from handoffs.metrics.history import FileHistory, History
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 from handoffs.progress import ProgressBar
-from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE, normalise
+from handoffs.verdicts import normalise
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
@@ -142,7 +142,7 @@ def _analyse(setting: _Setting, works: tuple[_Work, ...]) -> _Learned:
     for work in works:
         previous = readings.get(work.handoff_id)
         for sha in work.reads:
-            facts, reading = read_version(contents[sha], previous)
+            facts, reading = read_version(contents[sha], previous, setting.config.sections.scope)
             learned.facts.setdefault(sha, facts)
             previous = reading or previous
     return learned
@@ -163,7 +163,8 @@ def _check_round(
         learned.verdicts[(handoff_id, sha)] = Verdict(
             is_complete(result.findings), not result.has_errors and not result.open_items, result.flagged
         )
-        learned.facts.setdefault(sha, facts_of_handoff(doc) if doc is not None else Facts(valid=False))
+        facts = facts_of_handoff(doc, config.sections.scope) if doc is not None else Facts(valid=False)
+        learned.facts.setdefault(sha, facts)
         reading = reading_of_handoff(doc) if doc is not None else None
         if reading is not None:
             readings[handoff_id] = reading
@@ -215,7 +216,7 @@ def build_records(
     cache.save()
     records = []
     for _, fh in sorted(files.items()):
-        record = _record(fh, cache)
+        record = _record(fh, cache, config)
         if record is not None:
             records.append(record)
     return records
@@ -225,7 +226,7 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _record(fh: FileHistory, cache: AnalysisCache) -> HandoffRecord | None:
+def _record(fh: FileHistory, cache: AnalysisCache, config: Config) -> HandoffRecord | None:
     current = fh.current
     if current is None or current.blob is None:
         return None  # deleted from the base branch: withdrawn, not measured
@@ -236,7 +237,7 @@ def _record(fh: FileHistory, cache: AnalysisCache) -> HandoffRecord | None:
     approval = fh.approval
     first_verdict = cache.verdicts.get((fh.handoff_id, fh.first.blob)) if fh.first and fh.first.blob else None
     approved = cache.verdicts.get((fh.handoff_id, approval.blob)) if approval and approval.blob else None
-    scope_changes, added_promises, added_exclusions = _post_approval(fh, cache.facts)
+    scope_changes, added_promises, added_exclusions = _post_approval(fh, cache.facts, config)
     return HandoffRecord(
         handoff_id=fh.handoff_id,
         type=facts.type or fh.handoff_id.rsplit("/", 1)[-1][11:],
@@ -276,7 +277,7 @@ def _id_date(handoff_id: str) -> dt.date | None:
         return None
 
 
-def _post_approval(fh: FileHistory, facts: Mapping[str, Facts]) -> tuple[int, int, int]:
+def _post_approval(fh: FileHistory, facts: Mapping[str, Facts], config: Config) -> tuple[int, int, int]:
     """(scope-changing commits after approval, promises added, exclusions added)."""
     approval = fh.approval
     if approval is None or approval.blob is None:
@@ -285,7 +286,8 @@ def _post_approval(fh: FileHistory, facts: Mapping[str, Facts]) -> tuple[int, in
     approved_scope = dict(facts[approval.blob].scope)
     previous = approved_scope
     changes = 0
-    added: dict[str, set[str]] = {PROMISED_SCOPE: set(), EXCLUSIONS: set()}
+    promises, exclusions = config.sections.promised_scope, config.sections.exclusions
+    added: dict[str, set[str]] = {promises: set(), exclusions: set()}
     for version in later:
         if version.blob is None:
             break
@@ -295,7 +297,7 @@ def _post_approval(fh: FileHistory, facts: Mapping[str, Facts]) -> tuple[int, in
         for name, seen in added.items():
             seen.update(set(scope.get(name, ())) - set(approved_scope.get(name, ())))
         previous = scope
-    return changes, len(added[PROMISED_SCOPE]), len(added[EXCLUSIONS])
+    return changes, len(added[promises]), len(added[exclusions])
 
 
 def _completed_at(fh: FileHistory, facts: Mapping[str, Facts]) -> dt.datetime | None:

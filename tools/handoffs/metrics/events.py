@@ -33,10 +33,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from handoffs.config import SectionRoles, load_config
 from handoffs.errors import HandoffError
 from handoffs.findings import FileResult, Finding, Severity
 from handoffs.git import head_commit
-from handoffs.verdicts import EXCLUSIONS, PROMISED_SCOPE
 
 SCHEMA = "handoff-event/1"
 EVENT_TYPES = ("check", "merge")
@@ -101,6 +101,7 @@ def event_from_result(
     commit: str | None,
     time: dt.datetime,
     pr: int | None = None,
+    sections: SectionRoles,
 ) -> Event:
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
@@ -115,8 +116,8 @@ def event_from_result(
         commit=commit,
         content=digest,
         complete=is_complete(findings),
-        missing_promise_count=missing_in_section(findings, PROMISED_SCOPE),
-        missing_exclusion_count=missing_in_section(findings, EXCLUSIONS),
+        missing_promise_count=missing_in_section(findings, sections.promised_scope),
+        missing_exclusion_count=missing_in_section(findings, sections.exclusions),
         flags=tuple(sorted({f.category for f in findings if f.category and f.severity is Severity.FLAG})),
         rule_codes=tuple(sorted({f.code for f in findings})),
         errors=sum(1 for f in findings if f.severity is Severity.ERROR),
@@ -181,7 +182,13 @@ def append_events(path: Path, events: Sequence[Event]) -> int:
 
 
 def _events_for(
-    event_type: str, results: Iterable[FileResult], commit: str | None, pr: int | None, now: dt.datetime | None
+    event_type: str,
+    results: Iterable[FileResult],
+    commit: str | None,
+    pr: int | None,
+    now: dt.datetime | None,
+    *,
+    sections: SectionRoles,
 ) -> list[Event]:
     time = now or dt.datetime.now(dt.UTC)
     events = []
@@ -190,13 +197,17 @@ def _events_for(
             content = Path(result.path).read_bytes()
         except OSError:
             content = b""
-        events.append(event_from_result(event_type, result, content=content, commit=commit, time=time, pr=pr))
+        event = event_from_result(
+            event_type, result, content=content, commit=commit, time=time, pr=pr, sections=sections
+        )
+        events.append(event)
     return events
 
 
 def record_checks(events_file: Path, root: Path, results: Iterable[FileResult], now: dt.datetime | None = None) -> int:
     """Append one ``check`` event per checked file; returns how many were new."""
-    return append_events(events_file, _events_for("check", results, head_commit(root), None, now))
+    sections = load_config(root).sections
+    return append_events(events_file, _events_for("check", results, head_commit(root), None, now, sections=sections))
 
 
 def record_merge(
@@ -214,10 +225,11 @@ def record_merge(
     calling it twice for the same merge writes nothing the second time.
     """
     from handoffs.clock import today
-    from handoffs.config import load_config
     from handoffs.engine import Job, check_files
 
     config = load_config(root)
     job = Job(root, config.rules.base_branch, today(None), False)
     result = check_files(list(paths), job, config)
-    return append_events(events_file, _events_for("merge", result.files, commit or head_commit(root), pr, now))
+    return append_events(
+        events_file, _events_for("merge", result.files, commit or head_commit(root), pr, now, sections=config.sections)
+    )

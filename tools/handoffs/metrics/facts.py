@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,26 +65,27 @@ class Facts:
         )
 
 
-def read_facts(raw: bytes) -> Facts:
+def read_facts(raw: bytes, scope: Sequence[str]) -> Facts:
     """Front matter and the four scope sections of one version, read as the checker reads them."""
     source, _ = decode(raw)
     if source is None:
         return Facts(valid=False)
     parts = split(source.lines)
     if isinstance(parts, SplitProblem):  # as the checker does: the whole file is body
-        return facts_of(None, parse_body(source.text, 1, len(source.lines)))
+        return facts_of(None, parse_body(source.text, 1, len(source.lines)), scope)
     body = parse_body(parts.body, parts.body_line, len(source.lines))
-    return facts_of(front_matter(yamlsafe.load(parts.yaml, first_line=parts.yaml_line)), body)
+    return facts_of(front_matter(yamlsafe.load(parts.yaml, first_line=parts.yaml_line)), body, scope)
 
 
-def facts_of_handoff(doc: Handoff) -> Facts:
+def facts_of_handoff(doc: Handoff, scope: Sequence[str]) -> Facts:
     """The same facts from a document the checker already loaded (no second parse)."""
     front = doc.front if not doc.yaml.problems else None
-    return facts_of(front, doc.body)
+    return facts_of(front, doc.body, scope)
 
 
-def facts_of(front: FrontMatter | None, body: Body) -> Facts:
-    scope = scope_of(body)
+def facts_of(front: FrontMatter | None, body: Body, scope_sections: Sequence[str]) -> Facts:
+    """``scope_sections``: the scope sections' names, ``config.sections.scope``."""
+    scope = scope_of(body, scope_sections)
     if front is None:
         return Facts(valid=False, scope=scope)
     return Facts(

@@ -12,6 +12,7 @@ is parsed again.  Facts read this way are the ones ``read_facts`` gives (tested)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handoffs.document import yamlsafe
@@ -43,12 +44,12 @@ def reading_of_handoff(doc: Handoff) -> Reading | None:
     return Reading(lines[: doc.body_line - 1], doc.body_line, lines[doc.body_line - 1 :], doc.body.sections, front)
 
 
-def read_version(raw: bytes, previous: Reading | None) -> tuple[Facts, Reading | None]:
+def read_version(raw: bytes, previous: Reading | None, scope: Sequence[str]) -> tuple[Facts, Reading | None]:
     """The facts of ``raw``, reusing ``previous`` where the text is the same."""
     source, _ = decode(raw)
     parts = split(source.lines) if source is not None else None
     if source is None or parts is None or isinstance(parts, SplitProblem):
-        return read_facts(raw), None  # rare; read in full, as the checker would
+        return read_facts(raw, scope), None  # rare; read in full, as the checker would
     head = source.lines[: parts.body_line - 1]
     body_lines = source.lines[parts.body_line - 1 :]
     if previous is not None and previous.head == head:
@@ -61,7 +62,7 @@ def read_version(raw: bytes, previous: Reading | None) -> tuple[Facts, Reading |
         sections = parse_body(parts.body, parts.body_line, len(source.lines)).sections
     reading = Reading(head, parts.body_line, body_lines, sections, front)
     # Facts read only sections; the rest of the Body (HTML, code lines) is not needed.
-    return facts_of(front, Body(sections, (), frozenset(), frozenset())), reading
+    return facts_of(front, Body(sections, (), frozenset(), frozenset()), scope), reading
 
 
 def _reused_sections(previous: Reading, body_lines: tuple[str, ...], body_line: int) -> tuple[Section, ...] | None:

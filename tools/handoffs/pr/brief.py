@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handoffs.config import SectionRoles
 from handoffs.document.body import Item
 from handoffs.document.handoff import Handoff
 from handoffs.findings import CheckResult, FileResult, Severity
@@ -60,6 +61,8 @@ def render(
     codeowners_problem: str | None,
     preview_url: str | None = None,
     earlier_approvals: Sequence[str] = (),
+    *,
+    sections: SectionRoles,
 ) -> str:
     out = [MARKER, "# Handoff brief", ""]
     if preview_url:
@@ -68,7 +71,7 @@ def render(
     if not entries:
         out += ["This pull request changes no handoff file.", ""]
     for entry in entries:
-        out += _entry(entry)
+        out += _entry(entry, sections)
     if earlier_approvals:
         # What the joint approval counts of approvals given before the latest push (same change: they carry over).
         out += ["## Approvals of earlier commits", "", *(f"- {cell(line)}" for line in earlier_approvals), ""]
@@ -92,7 +95,7 @@ def fit_comment(text: str) -> str:
     return f"{cut}\n\n…the brief is too long for one comment; the full version is in the PR check's job summary.\n"
 
 
-def _entry(entry: BriefEntry) -> list[str]:
+def _entry(entry: BriefEntry, sections: SectionRoles) -> list[str]:
     if entry.removed:
         return [f"## `{cell(entry.path)}` (removed)", "", "This pull request deletes the handoff.", ""]
     doc = entry.doc
@@ -109,10 +112,10 @@ def _entry(entry: BriefEntry) -> list[str]:
     if entry.scope_changes:
         out += [f"**🔁 Scope change** to an approved handoff: {', '.join(entry.scope_changes)}.", ""]
     if doc is not None:
-        out += _paragraphs(doc, "Customer goal")
-        out += _promises(doc)
+        out += _paragraphs(doc, sections.goal)
+        out += _promises(doc, sections)
         out += _flags(entry.result)
-        out += _bullets(doc, "Open risks")
+        out += _bullets(doc, sections.open_risks)
     if front is not None:
         fm = front.first_milestone
         out += ["### First milestone", "", f"{cell(fm.title)} — `{fm.owner}`, due {fm.due}", ""]
@@ -137,9 +140,9 @@ def _bullets(doc: Handoff, name: str) -> list[str]:
     return [f"### {name}", "", *(f"- {cell(t)}" for t in texts or ["_missing_"]), ""]
 
 
-def _promises(doc: Handoff) -> list[str]:
+def _promises(doc: Handoff, sections: SectionRoles) -> list[str]:
     """Promises next to exclusions, so the boundary is visible in one table."""
-    promises, exclusions = _texts(doc, "Promised scope"), _texts(doc, "Exclusions")
+    promises, exclusions = _texts(doc, sections.promised_scope), _texts(doc, sections.exclusions)
     rows = max(len(promises), len(exclusions))
     out = ["### Promised scope and exclusions", "", "| Promised | Excluded |", "|---|---|"]
     for i in range(rows):

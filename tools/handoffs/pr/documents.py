@@ -73,11 +73,12 @@ def flagged_categories(doc: Handoff | None, config: Config) -> tuple[Category, .
     return tuple(c for c in config.categories if c.name in hit)
 
 
-def scope_changes(base: Handoff | None, head: Handoff | None) -> tuple[str, ...]:
+def scope_changes(base: Handoff | None, head: Handoff | None, config: Config) -> tuple[str, ...]:
     """Which scope sections of an already-approved handoff (one on base) the head changes."""
     if base is None or head is None:
         return ()
-    return changed_scope(scope_of(base.body), scope_of(head.body))
+    names = config.sections.scope
+    return changed_scope(scope_of(base.body, names), scope_of(head.body, names))
 
 
 @dataclass(frozen=True)

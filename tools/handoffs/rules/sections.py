@@ -132,7 +132,7 @@ def _check_sources(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
 def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
     _check_vague_language(doc, ctx, sink)
     _check_success_criteria(doc, ctx, sink)
-    exclusions = doc.body.section("Exclusions")
+    exclusions = doc.body.section(ctx.config.sections.exclusions)
     if exclusions is not None and exclusions.is_none():
         sink.add(
             "HO502",
@@ -140,7 +140,7 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
             "Exclusions says None.: a deal with no boundaries is rare; list what was explicitly not sold",
             section=exclusions.title,
         )
-    stakeholders = doc.body.section("Stakeholders")
+    stakeholders = doc.body.section(ctx.config.sections.stakeholders)
     if stakeholders is not None and stakeholders.has_content:
         # A table row and a list item are each one stakeholder: a table of people followed
         # by notes about them (as `handoff draft` writes it) is read whole.
@@ -179,7 +179,7 @@ def _check_vague_language(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> 
 
 
 def _check_success_criteria(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
-    section = doc.body.section("Success criteria")
+    section = doc.body.section(ctx.config.sections.success_criteria)
     if section is None or section.is_none():
         return
     for entry in section.entries:

@@ -18,7 +18,6 @@ from handoffs.document.source import as_written
 from handoffs.findings import FindingSink, TermHit
 from handoffs.rules.context import RuleContext
 
-CUSTOM_TERMS = "Custom terms"  # the section whose `None.` a term contradicts (HO304)
 _SHOWN = 80  # characters of an unrecognised entry quoted in its flag
 # "(source: order form §5)" says where an entry comes from, not what it is.
 _TRAILING_SOURCE = re.compile(r"\s*\(\s*source\s*:[^()]*\)\W*$", re.IGNORECASE)
@@ -116,7 +115,7 @@ def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> lis
             category=hit.category,
             reviewers=reviewers,
         )
-    custom = doc.body.section(CUSTOM_TERMS)
+    custom = doc.body.section(ctx.config.sections.custom_terms)  # whose `None.` a term contradicts (HO304)
     if custom is None or not custom.is_none():
         return hits
     for hit in hits:
