@@ -12,7 +12,7 @@ from handoffs.metrics import compute
 from handoffs.metrics.compute import METRICS, MetricSpec, compute_metrics
 from handoffs.metrics.render import render_csv, render_json, render_table
 from handoffs.metrics.reviews import Unavailable
-from handoffs.site.dashboard import dashboard_markdown
+from handoffs.site.dashboard import dashboard_page
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -25,6 +25,11 @@ def test_every_spec_is_complete_and_keys_are_unique() -> None:
         assert spec.site_label
     charts = [spec.chart for spec in METRICS if spec.chart is not None]
     assert len(charts) == len(set(charts))
+
+
+def _dashboard(data: dict[str, object]) -> str:
+    built = dashboard_page(data)
+    return built.fill_slots(built.html())
 
 
 def _site_data(metrics: dict[str, dict[str, object]]) -> dict[str, object]:
@@ -51,7 +56,6 @@ def test_adding_a_metric_is_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compute, "BY_KEY", {spec.key: spec for spec in (*METRICS, extra)})
     monkeypatch.setattr("handoffs.metrics.render.METRICS", (*METRICS, extra))
     monkeypatch.setattr("handoffs.site.dashboard.METRICS", (*METRICS, extra))
-    monkeypatch.setattr("handoffs.site.dashboard.BY_KEY", compute.BY_KEY)
     metrics = compute_metrics([], Unavailable("offline"), TODAY, {})
     assert metrics["crm_synced_count"] == {"value": 7}
     table, data, sheet = io.StringIO(), io.StringIO(), io.StringIO()
@@ -61,9 +65,9 @@ def test_adding_a_metric_is_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Handoffs drafted from the CRM" in table.getvalue()
     assert json.loads(data.getvalue())["metrics"]["crm_synced_count"] == {"value": 7}
     assert "crm_synced_count,7," in sheet.getvalue()
-    page = dashboard_markdown(_site_data(metrics))
-    assert "### Drafted from the CRM — month" in page
-    assert "### Drafted from the CRM — team" in page
+    page = _dashboard(_site_data(metrics))
+    assert "Drafted from the CRM by month" in page
+    assert "Drafted from the CRM by team" in page
 
 
 def test_a_metric_without_a_spec_shows_its_key_instead_of_crashing() -> None:
@@ -71,4 +75,4 @@ def test_a_metric_without_a_spec_shows_its_key_instead_of_crashing() -> None:
     table = io.StringIO()
     render_table({}, metrics, table)
     assert "from_a_newer_cache" in table.getvalue()
-    assert "| from_a_newer_cache | 3 |" in dashboard_markdown(_site_data(metrics))
+    assert "<td>from_a_newer_cache</td><td>3</td>" in _dashboard(_site_data(metrics))
