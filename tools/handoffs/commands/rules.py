@@ -24,6 +24,8 @@ def markdown_table() -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.output_format == "markdown":
+        if args.root is not None:
+            resolve_root(args.root)  # the catalogue's defaults need no repository, but a --root given must exist
         print(markdown_table(), end="")
         return 0
     config = load_config(resolve_root(args.root))
