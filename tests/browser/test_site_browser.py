@@ -120,6 +120,7 @@ def test_search_finds_a_handoff_by_customer_and_follows_the_result(served: str, 
     # The result says whose handoff it is, of which type and status, and shows the passage.
     expect(results.first.locator(".ho-search__facts")).to_have_text("Acme Corp · onboarding · proposed")
     expect(results.first.locator(".ho-search__excerpt mark").first).to_be_visible()
+    expect(tab.locator("article")).not_to_contain_text("<p>")  # no markup shown as text
     results.first.locator("a").click()
     expect(tab).to_have_url(re.compile(re.escape(f"{served}handoffs/{ACME}/")), timeout=10_000)
     expect(tab.locator("article")).to_contain_text("Had to resend the SSO metadata")

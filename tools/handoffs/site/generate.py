@@ -119,12 +119,9 @@ def site_pages(
 def _search_page(_: r.Linker) -> r.Builder:
     out = r.Builder()
     out.heading(1, "Search")
-    # The form works without script (it reloads this page with ?q=); the theme's template
-    # adds the results, read from the Pagefind index in chunks.
-    out.add(
-        "<noscript><p>Search runs in your browser and needs JavaScript; the indexes "
-        "(by status, type, customer, owner) work without it.</p></noscript>"
-    )
+    # The theme's template (site-theme/search.html, or static.py's) adds the form and the
+    # results, read from the Pagefind index in chunks, and says when script is off.
+    out.add("<p>Every handoff, by what it says, its customer, owners, team, type and status.</p>")
     return out
 
 
