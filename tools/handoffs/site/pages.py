@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from handoffs.config import SectionRoles
 from handoffs.document.body import Item, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import source_of, strip_tags, validation_tag
@@ -22,21 +23,23 @@ from handoffs.site import render as r
 from handoffs.site.collect import Entry, Site
 from handoffs.verdicts import Answer
 
-# Sections with their own layout; any other section is shown as written, in file order.
-_LAID_OUT = frozenset(
-    section_key(name)
-    for name in (
-        "Customer goal",
-        "Stakeholders",
-        "Success criteria",
-        "Promised scope",
-        "Exclusions",
-        "Custom terms",
-        "Open risks",
-        "Implementation requirements",
-        "Evidence",
+
+def _laid_out(sections: SectionRoles) -> frozenset[str]:
+    """Sections with their own layout (by role, from schema/types.yaml); any other is shown as written."""
+    roles = (
+        sections.goal,
+        sections.stakeholders,
+        sections.success_criteria,
+        sections.promised_scope,
+        sections.exclusions,
+        sections.custom_terms,
+        sections.open_risks,
+        sections.requirements,
+        sections.evidence,
     )
-)
+    return frozenset(section_key(name) for name in roles)
+
+
 _REVIEW_STATE = {Answer.YES: "reviewed", Answer.NO: "not reviewed", Answer.UNKNOWN: "unknown (not recorded)"}
 _VALIDATION = re.compile(r"\s*\((?:customer-validated|sales-assumed)\)", re.IGNORECASE)
 _TAG_SAFE = re.compile(r"[^a-z0-9-]+")
@@ -145,6 +148,11 @@ class _Page:
     linker: r.Linker
 
     @property
+    def sections(self) -> SectionRoles:
+        """The sections' names, by role (schema/types.yaml)."""
+        return self.site.config.sections
+
+    @property
     def handoff(self) -> Handoff:
         if self.entry.handoff is None:
             raise ValueError("only readable handoffs have sections")
@@ -177,18 +185,18 @@ def render_page(entry: Entry, site: Site, links: Links, linker: r.Linker) -> r.B
 
 
 def _body(page: _Page, out: r.Builder, front: FrontMatter | None) -> None:
-    _section_text(page, out, "Customer goal")
+    _section_text(page, out, page.sections.goal)
     _stakeholders(page, out)
     _success_criteria(page, out)
     _boundaries(page, out)
     _custom_terms(page, out)
     _checklist(page, out)
-    _section_text(page, out, "Implementation requirements")
+    _section_text(page, out, page.sections.requirements)
     if front is not None:
         _milestone(page, out, front)
-    _section_text(page, out, "Evidence")
+    _section_text(page, out, page.sections.evidence)
     for section in page.handoff.body.sections:
-        if section.key not in _LAID_OUT:
+        if section.key not in _laid_out(page.sections):
             out.heading(2, page.inline(section.title))
             out.add(page.block(section))
     if front is not None and front.context_repeats:
@@ -254,7 +262,7 @@ def _problems(entry: Entry) -> str:
 
 
 def _section_text(page: _Page, out: r.Builder, name: str) -> None:
-    out.heading(2, name)
+    out.heading(2, r.esc(name))
     section = page.handoff.body.section(name)
     out.add(page.block(section) if section else "<p><em>Missing.</em></p>")
 
@@ -266,11 +274,11 @@ def _item(page: _Page, item: Item, text: str | None = None, extra: str = "") -> 
 
 
 def _stakeholders(page: _Page, out: r.Builder) -> None:
-    section = page.handoff.body.section("Stakeholders")
+    section = page.handoff.body.section(page.sections.stakeholders)
     if section is None or not section.rows:
-        _section_text(page, out, "Stakeholders")
+        _section_text(page, out, page.sections.stakeholders)
         return
-    out.heading(2, "Stakeholders")
+    out.heading(2, r.esc(page.sections.stakeholders))
     width = max(len(row.cells) for row in section.rows)
     header = ["Name", "Title / role", "Decision role", *(f"Column {n}" for n in range(4, width + 1))][:width]
     rows = [[page.inline(c) for c in (*row.cells, *[""] * (width - len(row.cells)))] for row in section.rows]
@@ -285,11 +293,11 @@ _VALIDATION_LABELS = {
 
 
 def _success_criteria(page: _Page, out: r.Builder) -> None:
-    section = page.handoff.body.section("Success criteria")
+    section = page.handoff.body.section(page.sections.success_criteria)
     if section is None or not section.items:
-        _section_text(page, out, "Success criteria")
+        _section_text(page, out, page.sections.success_criteria)
         return
-    out.heading(2, "Success criteria")
+    out.heading(2, r.esc(page.sections.success_criteria))
     kinds = page.site.config.rules.source_kinds
     lines = []
     firm = 0
@@ -330,17 +338,17 @@ def _sourced(page: _Page, name: str) -> str:
 def _boundaries(page: _Page, out: r.Builder) -> None:
     out.heading(2, "Promises and exclusions")
     out.add('<div class="ho-grid">')
-    for name in ("Promised scope", "Exclusions"):
+    for name in (page.sections.promised_scope, page.sections.exclusions):
         out.add(f'<div class="ho-col ho-col--{tag(name)}">')
-        out.heading(3, name)
+        out.heading(3, r.esc(name))
         out.add(_sourced(page, name), "</div>")
     out.add("</div>")
 
 
 def _custom_terms(page: _Page, out: r.Builder) -> None:
     entry = page.entry
-    out.heading(2, "Custom terms")
-    out.add(_sourced(page, "Custom terms"))
+    out.heading(2, r.esc(page.sections.custom_terms))
+    out.add(_sourced(page, page.sections.custom_terms))
     if not entry.hits:
         return
     flags = []
@@ -355,7 +363,7 @@ def _custom_terms(page: _Page, out: r.Builder) -> None:
 
 def _checklist(page: _Page, out: r.Builder) -> None:
     out.heading(2, "Risks and open items")
-    risks = page.handoff.body.section("Open risks")
+    risks = page.handoff.body.section(page.sections.open_risks)
     if risks is None:
         out.add("<p><em><code>## Open risks</code> is missing.</em></p>")
     elif risks.is_none() or not risks.items:
@@ -375,7 +383,7 @@ def _checklist(page: _Page, out: r.Builder) -> None:
 
 def _milestone(page: _Page, out: r.Builder, front: FrontMatter) -> None:
     milestone = front.first_milestone
-    late = milestone.due < page.site.today and front.status not in ("completed", "cancelled")
+    late = page.entry.milestone_overdue(page.site.today)  # verdicts.milestone_overdue
     state = ' <span class="ho-overdue">overdue</span>' if late else ""
     issue = page.entry.milestone_issue
     where = r.link(issue, "milestone issue") if issue else "no issue yet (opened when the handoff is merged)"
