@@ -249,3 +249,25 @@ def test_the_brief_says_which_earlier_approvals_carry_over_and_why(
     check(pull)
     [brief] = briefs(world, pull)
     assert f"🔁 @raj-impl approved `{approved_on[:12]}`: does not carry over" in brief
+
+
+def test_a_merge_queue_entry_is_checked_between_the_queue_base_and_the_entry(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., CliResult]
+) -> None:
+    # In a queue, an entry's base is the entry ahead of it, not main: only this
+    # pull request's own handoff is judged (and a required check must report on
+    # merge_group at all, or the queue waits forever).
+    ahead = start_branch(world, {HANDOFF: PLAIN.replace("## Open risks", "## Open risk")}, name="queue")
+    other = HANDOFF.replace("northwind-health", "keelson-logistics")
+    entry = commit_files(world, {other: PLAIN.replace("Northwind Health", "Keelson Logistics")})
+    event = {"merge_group": {"base_sha": ahead, "head_sha": entry, "head_ref": "gh-readonly-queue/main/pr-7-x"}}
+    path = tmp_path / "merge-group.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+
+    result = run_cli("pr-check")
+
+    assert result.exit_code == 0, result.out + result.err
+    assert "pr-check: 1 handoff(s) changed; no errors" in result.out
+    assert "keelson-logistics" in result.out
+    assert not world.double.requests  # no pull request: nothing to comment on

@@ -744,3 +744,13 @@ def test_workflows_run_on_github_enterprise_server(path: Path) -> None:
     for step in steps:
         assert not GH_CLI.search(str(step.get("run", ""))), f"{path.name}: step {step.get('name')!r} runs gh"
     assert "api.github.com" not in path.read_text(encoding="utf-8"), f"{path.name} names github.com's API"
+
+
+def test_the_required_pr_check_also_reports_on_merge_queue_entries() -> None:
+    # A required check that never runs on merge_group leaves every queued pull
+    # request waiting; the preview is not required and skips queue entries.
+    doc = _load(WORKFLOWS / "pr-check.yml")
+    assert "merge_group" in _triggers(doc)
+    jobs = _jobs(doc)
+    assert "if" not in jobs["check"]
+    assert jobs["preview"]["if"] == "${{ github.event_name == 'pull_request' }}"

@@ -63,12 +63,16 @@ def run(args: argparse.Namespace) -> int:
 
     root = resolve_root(args.root)
     config = load_config(root)
-    pull: dict[str, Any] = read_event().get("pull_request") or {}
+    event = read_event()
+    pull: dict[str, Any] = event.get("pull_request") or {}
+    # A merge-queue entry (merge_group) is checked like its pull request, between the
+    # queue's base and the entry's commit; it has no pull request to comment on.
+    group: dict[str, Any] = event.get("merge_group") or {}
     options = PrCheckOptions(
         root=root,
         pr=args.pr if args.pr is not None else pull.get("number"),
-        base=args.base or (pull.get("base") or {}).get("sha") or config.rules.base_branch,
-        head=args.head or (pull.get("head") or {}).get("sha") or "HEAD",
+        base=args.base or (pull.get("base") or {}).get("sha") or group.get("base_sha") or config.rules.base_branch,
+        head=args.head or (pull.get("head") or {}).get("sha") or group.get("head_sha") or "HEAD",
         today=today(None),
     )
     return execute(options, config, args)
