@@ -372,6 +372,8 @@ def _compact_indicators(stripped: str) -> int:
 
 def _flow_depth(line: str, depth: int) -> tuple[int, int]:
     """Flow-collection depth after ``line`` (starting at ``depth``) and the deepest reached on it."""
+    if "[" not in line and "{" not in line and "]" not in line and "}" not in line:
+        return depth, depth  # only brackets move the depth; most lines have none, so skip the walk
     deepest = depth
     quote = ""
     for index, char in enumerate(line):
