@@ -79,6 +79,6 @@ def execute(options: CheckOptions) -> int:
         from handoffs.metrics.events import record_checks
 
         record_checks(options.events, options.root, result.files)
-    if any(f.code == INTERNAL_ERROR_CODE for f in result.findings):
+    if any(f.code == INTERNAL_ERROR_CODE for r in result.files for f in r.findings):  # no need to sort them again
         return EXIT_INTERNAL  # a bug in the checker, not in the handoffs: exit 2, as documented
     return 1 if result.has_errors else 0
