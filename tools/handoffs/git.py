@@ -10,7 +10,7 @@ branch is looked up in one place, ``resolve_ref``: ``base``, else ``origin/<base
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,23 +99,37 @@ def base_tree(root: Path, base: str, under: str = "handoffs") -> BaseTree:
 
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
-    """The contents of ``blobs``, read by one ``git cat-file --batch`` process."""
+    """The contents of ``blobs`` (shas), read by one ``git cat-file --batch`` process; a
+    HandoffError if one cannot be read (the metrics name only blobs they saw in a tree)."""
     wanted = sorted(set(blobs))
-    if not wanted:
-        return {}
-    raw = run_bytes(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode("ascii"))
     contents: dict[str, bytes] = {}
+    for sha, data in zip(wanted, _cat_file_batch(root, wanted), strict=True):
+        if data is None:
+            raise HandoffError(f"git cat-file could not read blob {sha}")
+        contents[sha] = data
+    return contents
+
+
+def _cat_file_batch(root: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """Each object ``specs`` names (a sha or ``REF:PATH``), in order, by one ``git cat-file --batch``;
+    ``None`` for one git reports missing (or ambiguous).  The one reader of that output format."""
+    if not specs:
+        return []
+    raw = run_bytes(root, "cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
+    found: list[bytes | None] = []
     position = 0
-    for sha in wanted:
+    for _ in specs:
         header_end = raw.index(b"\n", position)
         header = raw[position:header_end].split(b" ")
-        if len(header) != 3:
-            raise HandoffError(f"git cat-file could not read blob {sha}")
+        position = header_end + 1
+        # "<spec> missing" / "<spec> ambiguous" (a REF:PATH spec may itself hold spaces): no content follows.
+        if len(header) != 3 or header[-1] in (b"missing", b"ambiguous"):
+            found.append(None)
+            continue
         size = int(header[2])
-        start = header_end + 1
-        contents[sha] = raw[start : start + size]
-        position = start + size + 1  # the content is followed by a newline
-    return contents
+        found.append(raw[position : position + size])
+        position += size + 1  # the content is followed by a newline
+    return found
 
 
 @dataclass(frozen=True)
@@ -283,23 +297,5 @@ def run_remote(root: Path, remote: str, *args: str) -> str:
 
 
 def blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """Many ``REF:PATH`` blobs in one ``git cat-file --batch`` (``None`` for a missing one)."""
-    result = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="\n".join(specs).encode() + b"\n",
-        capture_output=True,
-        check=True,
-    )
-    out, position = result.stdout, 0
-    texts: list[str | None] = []
-    for _ in specs:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) < 3 or header[-1] == b"missing":
-            texts.append(None)
-            continue
-        size = int(header[2])
-        texts.append(out[position : position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
+    """Many ``REF:PATH`` blobs as text, in one ``git cat-file --batch`` (``None`` for a missing one)."""
+    return [None if data is None else data.decode("utf-8", "replace") for data in _cat_file_batch(root, specs)]
