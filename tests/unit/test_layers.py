@@ -23,7 +23,7 @@ LAYERS = (
     (("rules",), ("handoffs.engine", "handoffs.assess", *UPPER)),
     (("verdicts.py",), ("handoffs.rules", "handoffs.engine", "handoffs.git", "handoffs.github", *UPPER)),
     (("engine.py", "assess.py", "attention.py", "approval_record.py", "scaffold.py"), UPPER),
-    (("metrics", "site", "pr", "draft"), ("handoffs.commands",)),
+    (("metrics", "site", "pr", "draft", "crm"), ("handoffs.commands",)),
 )
 
 

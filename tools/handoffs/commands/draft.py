@@ -8,11 +8,8 @@ no evidence stay as placeholders so ``handoff check`` fails until a person fills
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,30 +21,7 @@ from handoffs.github import add_github_arguments
 from handoffs.model import HANDLE_PATTERN
 
 if TYPE_CHECKING:
-    from handoffs.draft.crm import CrmDeal
-
-
-@dataclass(frozen=True)
-class DraftCommand:
-    root: Path
-    crm: Path
-    notes: tuple[Path, ...]
-    handoff_type: str
-    customer: str | None
-    sales_owner: str | None
-    sales_team: str | None
-    receiving_owner: str | None
-    receiving_team: str | None
-    kickoff: dt.date | None
-    milestone_title: str | None
-    milestone_due: dt.date | None
-    opened: dt.date
-    out: Path | None
-    backend: str
-    gaps: str
-    open_pr: bool
-    model_url: str | None = None  # the openai-compatible backend's server (else the environment)
-    model_name: str | None = None
+    from handoffs.draft.pipeline import DraftRequest
 
 
 def register(subparsers: Subparsers) -> None:
@@ -118,7 +92,10 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     config = load_config(root)
-    command = DraftCommand(
+    # The pipeline (and its urllib backends) is imported only when a draft is made, not to build the parser.
+    from handoffs.draft.pipeline import DraftRequest
+
+    command = DraftRequest(
         root=root,
         crm=args.crm,
         notes=tuple(args.notes),
@@ -135,21 +112,20 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         backend=args.backend,
         gaps=args.gaps,
-        open_pr=args.open_pr,
         model_url=args.model_url,
         model_name=args.model_name,
     )
     if command.gaps == "open" and not command.sales_owner:
         raise UsageError("--gaps open needs --from @sales-owner (the owner of each open item)")
-    if command.open_pr:
+    if args.open_pr:
         _front_matter_complete(command)
     path = execute(command, config)
-    if command.open_pr:
+    if args.open_pr:
         return _open_pr(args, root, config, path)
     return 0
 
 
-def _front_matter_complete(command: DraftCommand) -> None:
+def _front_matter_complete(command: DraftRequest) -> None:
     """A pull request needs front matter that parses; the body's gaps are for the reviewers."""
     flags = {
         "--from": command.sales_owner,
@@ -178,88 +154,15 @@ def _handle(flag: str, value: str | None) -> str | None:
     return value
 
 
-def execute(command: DraftCommand, config: Config) -> Path:
+def execute(command: DraftRequest, config: Config) -> Path:
     """Read, extract, verify, write, and print the review summary; returns the new file."""
     from handoffs.draft.crm import read_crm
+    from handoffs.draft.pipeline import citation_name, draft_deal
 
     deal = read_crm(command.crm)
     if not (command.customer or deal.customer):
         raise UsageError(f"{command.crm}: the export does not name the customer; pass --customer 'Name'")
     return draft_deal(command, config, deal, citation_name(command.crm, command.root))
-
-
-def draft_deal(
-    command: DraftCommand, config: Config, deal: CrmDeal, crm_name: str, *, stage_changed_at: str | None = None
-) -> Path:
-    """The drafting pipeline for a deal already read (from an export, or live by `handoff crm sync`)."""
-    from handoffs.draft.backends import backend
-    from handoffs.draft.extract import SourceDoc
-    from handoffs.draft.pipeline import prepare
-    from handoffs.draft.render import Draft, DraftOptions, summary, write_draft
-
-    docs = [SourceDoc.read(path, citation_name(path, command.root)) for path in command.notes]
-    _no_duplicate_names([d.name for d in docs])
-    extractor = backend(command.backend, url=command.model_url, model=command.model_name)
-    prepared = prepare(deal, docs, config, extractor)
-    options = DraftOptions(
-        handoff_type=command.handoff_type,
-        customer=command.customer,
-        sales_owner=command.sales_owner,
-        sales_team=command.sales_team,
-        receiving_owner=command.receiving_owner,
-        receiving_team=command.receiving_team,
-        kickoff=command.kickoff,
-        milestone_title=command.milestone_title,
-        milestone_due=command.milestone_due,
-        gaps=command.gaps,
-        stage_changed_at=stage_changed_at,
-    )
-    path, gaps = write_draft(
-        command.root,
-        config,
-        deal=deal,
-        crm_name=crm_name,
-        doc_names=[d.name for d in docs],
-        items=prepared.items,
-        options=options,
-        opened=command.opened,
-        out=command.out.resolve() if command.out else None,
-    )
-    draft = Draft(
-        path=path,
-        deal=deal,
-        crm_name=crm_name,
-        doc_names=tuple(d.name for d in docs),
-        items=prepared.items,
-        rejected=prepared.rejected,
-        gaps=gaps,
-        backend=extractor.name,
-    )
-    print(summary(draft, config, command.root))
-    outside = [p for p in (command.crm, *command.notes) if not p.resolve().is_relative_to(command.root)]
-    if outside:
-        names = ", ".join(citation_name(p, command.root) for p in outside)
-        print(
-            f"\nnote: {names} lie(s) outside the repository, so the draft cites them by file name only; "
-            "commit them under evidence/ so reviewers can open them"
-        )
-    return path
-
-
-def citation_name(path: Path, root: Path) -> str:
-    """How a draft names a file: its path in the repository, else its bare file name.
-
-    Never an absolute local path: a handoff is shared, and "/home/dana/Downloads/…"
-    means nothing to a reviewer (and tells them about Dana's machine).
-    """
-    resolved = path.resolve()
-    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else path.name
-
-
-def _no_duplicate_names(names: Sequence[str]) -> None:
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise UsageError(f"--notes names the same file twice: {', '.join(duplicates)}")
 
 
 def _open_pr(args: argparse.Namespace, root: Path, config: Config, path: Path) -> int:

@@ -245,8 +245,8 @@ def _draft_and_open(
     details: Details,
     open_pr: Callable[[Path, tuple[Path, ...]], str],
 ) -> str:
-    from handoffs.commands.draft import DraftCommand, draft_deal
     from handoffs.crm.evidence import EVIDENCE_DIR, write_evidence
+    from handoffs.draft.pipeline import DraftRequest, draft_deal
 
     record = plan.record
     folder = options.root / EVIDENCE_DIR / plan.handoff_id
@@ -254,7 +254,7 @@ def _draft_and_open(
     files = write_evidence(folder, record, details, mapping)
     handoff = options.root / plan.path
     try:
-        command = DraftCommand(
+        request = DraftRequest(
             root=options.root,
             crm=files.deal,
             notes=files.documents,
@@ -271,11 +271,10 @@ def _draft_and_open(
             out=handoff,
             backend=options.backend,
             gaps="open",
-            open_pr=True,
         )
         changed = iso_utc(record.stage_changed_at) if record.stage_changed_at else None
         draft_deal(
-            command, config, record.deal, f"{files.deal.relative_to(options.root).as_posix()}", stage_changed_at=changed
+            request, config, record.deal, f"{files.deal.relative_to(options.root).as_posix()}", stage_changed_at=changed
         )
         return open_pr(handoff, files.documents)
     except BaseException:

@@ -15,15 +15,18 @@ scores are the same thing:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from handoffs.config import Config
 from handoffs.draft.backends import Extractor, Rejected, verify
 from handoffs.draft.crm import CrmDeal
 from handoffs.draft.extract import KEY_DATES, STAKEHOLDERS, Candidate, Place, SourceDoc
 from handoffs.draft.people import name_key, roles_from_sentences
+from handoffs.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,106 @@ def prepare(deal: CrmDeal, docs: Sequence[SourceDoc], config: Config, extractor:
     items = merge_restatements(verified.items, docs)
     items = merge_people(items, config.rules.decision_roles)
     return Prepared(tuple(items), tuple(verified.rejected), len(proposed))
+
+
+# --- from a request to a written draft --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What to draft and where: filled by `handoff draft` from its flags, by `handoff crm sync` from the CRM."""
+
+    root: Path
+    crm: Path
+    notes: tuple[Path, ...]
+    handoff_type: str
+    customer: str | None
+    sales_owner: str | None
+    sales_team: str | None
+    receiving_owner: str | None
+    receiving_team: str | None
+    kickoff: dt.date | None
+    milestone_title: str | None
+    milestone_due: dt.date | None
+    opened: dt.date
+    out: Path | None
+    backend: str
+    gaps: str
+    model_url: str | None = None  # the openai-compatible backend's server (else the environment)
+    model_name: str | None = None
+
+
+def draft_deal(
+    request: DraftRequest, config: Config, deal: CrmDeal, crm_name: str, *, stage_changed_at: str | None = None
+) -> Path:
+    """Draft ``deal`` (already read: from an export, or live by `handoff crm sync`), write the file and
+    print the review summary; returns the new file.  The one place a draft is written."""
+    from handoffs.draft.backends import backend
+    from handoffs.draft.render import Draft, DraftOptions, summary, write_draft
+
+    docs = [SourceDoc.read(path, citation_name(path, request.root)) for path in request.notes]
+    _no_duplicate_names([d.name for d in docs])
+    extractor = backend(request.backend, url=request.model_url, model=request.model_name)
+    prepared = prepare(deal, docs, config, extractor)
+    options = DraftOptions(
+        handoff_type=request.handoff_type,
+        customer=request.customer,
+        sales_owner=request.sales_owner,
+        sales_team=request.sales_team,
+        receiving_owner=request.receiving_owner,
+        receiving_team=request.receiving_team,
+        kickoff=request.kickoff,
+        milestone_title=request.milestone_title,
+        milestone_due=request.milestone_due,
+        gaps=request.gaps,
+        stage_changed_at=stage_changed_at,
+    )
+    path, gaps = write_draft(
+        request.root,
+        config,
+        deal=deal,
+        crm_name=crm_name,
+        doc_names=[d.name for d in docs],
+        items=prepared.items,
+        options=options,
+        opened=request.opened,
+        out=request.out.resolve() if request.out else None,
+    )
+    draft = Draft(
+        path=path,
+        deal=deal,
+        crm_name=crm_name,
+        doc_names=tuple(d.name for d in docs),
+        items=prepared.items,
+        rejected=prepared.rejected,
+        gaps=gaps,
+        backend=extractor.name,
+    )
+    print(summary(draft, config, request.root))
+    outside = [p for p in (request.crm, *request.notes) if not p.resolve().is_relative_to(request.root)]
+    if outside:
+        names = ", ".join(citation_name(p, request.root) for p in outside)
+        print(
+            f"\nnote: {names} lie(s) outside the repository, so the draft cites them by file name only; "
+            "commit them under evidence/ so reviewers can open them"
+        )
+    return path
+
+
+def citation_name(path: Path, root: Path) -> str:
+    """How a draft names a file: its path in the repository, else its bare file name.
+
+    Never an absolute local path: a handoff is shared, and "/home/dana/Downloads/…"
+    means nothing to a reviewer (and tells them about Dana's machine).
+    """
+    resolved = path.resolve()
+    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) else path.name
+
+
+def _no_duplicate_names(names: Sequence[str]) -> None:
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UsageError(f"--notes names the same file twice: {', '.join(duplicates)}")
 
 
 # --- one item per promise ---------------------------------------------------------------
