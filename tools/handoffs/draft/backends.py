@@ -23,6 +23,9 @@ from typing import Any, Protocol
 from handoffs.config import Config
 from handoffs.draft import BACKENDS
 from handoffs.draft.extract import (
+    CUSTOM_TERMS,
+    EXCLUSIONS,
+    PROMISES,
     SECTIONS,
     Candidate,
     Sentence,
@@ -201,7 +204,7 @@ Rules:
 - A payment clause that names an office ("the CFO's approval") is not a Stakeholder.
 
 Answer with JSON only, using the ids you were given:
-{{"items": [{{"id": "S12", "section": "Promised scope"}}]}}"""
+{{"items": [{{"id": "S12", "section": "{PROMISES}"}}]}}"""
 
 
 def numbered_sentences(docs: Sequence[SourceDoc]) -> dict[str, Sentence]:
@@ -261,8 +264,8 @@ def _candidates(reply: str, numbered: dict[str, Sentence], config: Config) -> li
                 line=line,
                 end_line=line,
                 vague=tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(quote))),
-                categories=categories if section == "Custom terms" else (),
-                declined=section == "Exclusions" and declined_ask(quote),
+                categories=categories if section == CUSTOM_TERMS else (),
+                declined=section == EXCLUSIONS and declined_ask(quote),
             )
         )
     return candidates

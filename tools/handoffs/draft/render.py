@@ -22,6 +22,7 @@ from handoffs.draft.extract import (
     EXCLUSIONS,
     KEY_DATES,
     PROMISES,
+    RISKS,
     SECTIONS,
     STAKEHOLDERS,
     SUCCESS,
@@ -31,7 +32,6 @@ from handoffs.draft.people import decision_role, name_key, roles_from_sentences
 from handoffs.reporters.markdown import cell
 from handoffs.scaffold import NewOptions, create_handoff
 
-EVIDENCE = "Evidence"
 # Sections that a human must decide about even when evidence was found.
 _DECISION_SECTIONS = (PROMISES, SUCCESS, CUSTOM_TERMS)
 
@@ -94,7 +94,8 @@ def write_draft(
         milestone_title=options.milestone_title,
         milestone_due=options.milestone_due,
     )
-    sections = [s for s in config.required_sections(options.handoff_type) if s != EVIDENCE]
+    # The evidence section lists files a person attaches; the draft cites its sources inline.
+    sections = [s for s in config.required_sections(options.handoff_type) if s != config.sections.evidence]
     sections += [s for s in SECTIONS if s not in sections and any(i.section == s for i in items)]
 
     def gap_text(section: str) -> str:
@@ -108,6 +109,7 @@ def write_draft(
         items=items,
         gap=gap_text,
         accepted=config.rules.decision_roles,
+        evidence_section=config.sections.evidence,
     )
     path = create_handoff(
         root,
@@ -164,6 +166,7 @@ def _body(
     items: Sequence[Candidate],
     gap: Callable[[str], str],
     accepted: Sequence[str],
+    evidence_section: str,
 ) -> tuple[str, tuple[str, ...]]:
     parts = [HEADER]
     gaps: list[str] = []
@@ -174,7 +177,7 @@ def _body(
             gaps.append(section)
             lines = [gap(section)]
         parts.append(f"## {section}\n\n" + "\n".join(lines) + "\n")
-    parts.append(f"## {EVIDENCE}\n\n" + "\n".join(_evidence(deal, crm_name, doc_names)) + "\n")
+    parts.append(f"## {evidence_section}\n\n" + "\n".join(_evidence(deal, crm_name, doc_names)) + "\n")
     return "\n".join(parts), tuple(gaps)
 
 
@@ -336,12 +339,12 @@ def decisions(draft: Draft, config: Config) -> list[tuple[str, list[str]]]:
             entries(terms, lambda i: _term_reviewers(i, config)),
         ),
         (
-            "vague promises: not a commitment until a person rewords it or moves it to Open risks",
+            f"vague promises: not a commitment until a person rewords it or moves it to {RISKS}",
             entries(vague, lambda i: f"{i.section}: vague ({', '.join(i.vague)})"),
         ),
         (
             "declined or deferred asks: drafted as exclusions; confirm each stays out",
-            entries(declined, lambda i: "Exclusions"),
+            entries(declined, lambda i: EXCLUSIONS),
         ),
         (
             "missing sections: placeholders left, `handoff check` fails until a person fills them",
@@ -375,10 +378,10 @@ def _found(draft: Draft, section: str) -> str:
 
 def _term_reviewers(item: Candidate, config: Config) -> str:
     if not item.categories:
-        return "Custom terms: under a terms heading; no category recognised it, so say which it is"
+        return f"{CUSTOM_TERMS}: under a terms heading; no category recognised it, so say which it is"
     reviewers = []
     for name in item.categories:
         category = next(c for c in config.categories if c.name == name)
         reviewers.append(f"{name} -> {', '.join(category.reviewers)}")
     vague = f"; vague ({', '.join(item.vague)})" if item.vague else ""
-    return f"Custom terms: {'; '.join(reviewers)}{vague}"
+    return f"{CUSTOM_TERMS}: {'; '.join(reviewers)}{vague}"
