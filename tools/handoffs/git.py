@@ -270,8 +270,16 @@ def run(root: Path, *args: str, stdin: str | None = None) -> str:
 
     result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise HandoffError(f"git {' '.join(args[:2])} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise HandoffError(f"git {_named(args)} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout
+
+
+def _named(args: tuple[str, ...]) -> str:
+    """The command as an error names it: without ``-c NAME=VALUE`` options, which may hold the token."""
+    rest = list(args)
+    while len(rest) >= 2 and rest[0] == "-c":
+        rest = rest[2:]
+    return " ".join(rest[:2])
 
 
 def token_config(root: Path, remote: str) -> list[str]:
