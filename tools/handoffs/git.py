@@ -264,6 +264,21 @@ BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 
 
+def names_commit(root: Path, ref: str) -> bool:
+    """Whether ``ref`` names a commit in ``root`` (exactly ``ref``: no ``origin/`` fallback)."""
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0
+    except FileNotFoundError:
+        return False
+
+
+def bot_identity(root: Path) -> list[str]:
+    """``-c user.name/-c user.email`` for a bot run where no identity is configured (else nothing)."""
+    if _git(root, "config", "user.email").returncode == 0:
+        return []
+    return ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
+
+
 def run(root: Path, *args: str, stdin: str | None = None) -> str:
     """``git ARGS`` in ``root``; its output, or a :class:`HandoffError` with git's own message."""
     from handoffs.errors import HandoffError

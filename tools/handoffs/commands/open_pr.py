@@ -18,11 +18,8 @@ from handoffs.commands._common import Subparsers, add_root_argument, resolve_roo
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import handoff_id_of
 from handoffs.errors import HandoffError, UsageError
-from handoffs.git import BOT_EMAIL, BOT_NAME
 
 if TYPE_CHECKING:
-    import git
-
     from handoffs.github import GitHubRepo, PullInfo
     from handoffs.model import FrontMatter
 
@@ -110,52 +107,30 @@ def _inside(options: OpenPrOptions, path: Path) -> str:
 
 
 def _commit_and_push(options: OpenPrOptions, paths: list[str], branch: str, message: str) -> None:
-    import git
+    from handoffs.git import bot_identity, names_commit, run, run_remote
 
-    repo = git.Repo(options.root)
+    root = options.root
     try:
-        if branch in repo.heads:
-            repo.git.checkout(branch)
+        if names_commit(root, f"refs/heads/{branch}"):
+            run(root, "checkout", branch)
         else:
-            repo.git.checkout("-b", branch, _start_point(repo, options))
-        repo.git.add("--", *paths)
-        if repo.git.diff("--cached", "--name-only", "--", *paths).strip():
-            repo.git.execute([*_git_identity(repo), "commit", "-q", "-m", message, "--", *paths])
-        repo.git.execute([*_auth(repo, options.remote), "push", "-q", options.remote, f"{branch}:refs/heads/{branch}"])
-    except git.GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
-        raise HandoffError(f"git failed while preparing branch {branch}: {detail}") from None
+            run(root, "checkout", "-b", branch, _start_point(options))
+        run(root, "add", "--", *paths)
+        if run(root, "diff", "--cached", "--name-only", "--", *paths).strip():
+            run(root, *bot_identity(root), "commit", "-q", "-m", message, "--", *paths)
+        run_remote(root, options.remote, "push", "-q", options.remote, f"{branch}:refs/heads/{branch}")
+    except HandoffError as exc:
+        raise HandoffError(f"git failed while preparing branch {branch}: {exc}") from None
 
 
-def _start_point(repo: git.Repo, options: OpenPrOptions) -> str:
+def _start_point(options: OpenPrOptions) -> str:
     """Branch off the remote's base branch when it is known, else the local one."""
-    import git
+    from handoffs.git import names_commit
 
     for ref in (f"{options.remote}/{options.base}", options.base):
-        try:
-            repo.commit(ref)
-        except (git.BadName, ValueError):
-            continue
-        return ref
+        if names_commit(options.root, ref):
+            return ref
     return "HEAD"
-
-
-def _git_identity(repo: git.Repo) -> list[str]:
-    """``git -c user.name/-c user.email`` for a bot run where no identity is configured."""
-    import git
-
-    try:
-        repo.git.config("user.email")
-    except git.GitCommandError:
-        return ["git", "-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
-    return ["git"]
-
-
-def _auth(repo: git.Repo, remote: str) -> list[str]:
-    """In a workflow the checkout keeps no credentials: hand the token to this one push only."""
-    from handoffs.git import token_config
-
-    return ["git", *token_config(Path(repo.working_dir), remote)]
 
 
 def pull_request_body(root: Path, relative: str, front: FrontMatter) -> str:
