@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from handoffs.crm.records import DealRecord, Details, LineItem, Note, Quote, ca_bundle, parse_time, retry_policy
-from handoffs.draft.crm import Contact, CrmDeal
+from handoffs.draft.crm import Contact, CrmDeal, salesforce_contact, text_of
 from handoffs.errors import CrmApiError, UsageError
 
 if TYPE_CHECKING:
@@ -232,13 +232,13 @@ class SalesforceSource:
             system="salesforce",
             shape="Salesforce Opportunity (live)",
             id=str(row["Id"]),
-            name=_text(row.get("Name")),
-            customer=_text(account.get("Name")),
+            name=text_of(row.get("Name")),
+            customer=text_of(account.get("Name")),
             stage=stage or None,
             won=row.get("IsWon") is True,
             amount=float(row["Amount"]) if isinstance(row.get("Amount"), int | float) else None,
             close_date=_date(row.get("CloseDate")),
-            owner=_text(owner.get("Email")) or _text(owner.get("Name")),
+            owner=text_of(owner.get("Email")) or text_of(owner.get("Name")),
             url=f"{self._instance}/lightning/r/Opportunity/{row['Id']}/view",
             contacts=tuple(_contacts(row.get("OpportunityContactRoles"))),
         )
@@ -247,42 +247,29 @@ class SalesforceSource:
             stage_key=stage.casefold(),
             stage_changed_at=parse_time(row.get("LastStageChangeDate")),
             modified_at=parse_time(row.get("LastModifiedDate")),
-            owner_email=_text(owner.get("Email")),
+            owner_email=text_of(owner.get("Email")),
             fields={name: "" if row.get(name) is None else str(row[name]) for name in self._fields},
         )
 
 
 def _contacts(roles: Any) -> list[Contact]:
     records = roles.get("records") if isinstance(roles, dict) else None
-    contacts = []
-    for role in records or []:
-        person = role.get("Contact") or {}
-        name = _text(person.get("Name"))
-        if name:
-            contacts.append(
-                Contact(
-                    name=name,
-                    title=_text(person.get("Title")) or "",
-                    role=_text(role.get("Role")) or "",
-                    email=_text(person.get("Email")) or "",
-                )
-            )
-    return contacts
+    return [contact for role in records or [] if (contact := salesforce_contact(role)) is not None]
 
 
 def _quote(row: Mapping[str, Any]) -> Quote:
     lines = (row.get("QuoteLineItems") or {}).get("records") or []
     items = tuple(
         LineItem(
-            name=_text((line.get("Product2") or {}).get("Name")) or "(unnamed product)",
+            name=text_of((line.get("Product2") or {}).get("Name")) or "(unnamed product)",
             quantity=_number(line.get("Quantity")),
             unit_price=_number(line.get("UnitPrice")),
             total=_number(line.get("TotalPrice")),
-            description=_text(line.get("Description")) or "",
+            description=text_of(line.get("Description")) or "",
         )
         for line in lines
     )
-    return Quote(name=_text(row.get("Name")) or "Quote", created=str(row.get("CreatedDate") or ""), items=items)
+    return Quote(name=text_of(row.get("Name")) or "Quote", created=str(row.get("CreatedDate") or ""), items=items)
 
 
 def _describe(exc: Any) -> str:
@@ -296,13 +283,6 @@ def _describe(exc: Any) -> str:
         403: "the integration user lacks permission (or the org's API limit is used up)",
     }.get(status or 0, "")
     return "; ".join(part for part in (f"HTTP {status}", detail, hint) if part)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list | bool):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _number(value: Any) -> str:

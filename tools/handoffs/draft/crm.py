@@ -124,18 +124,18 @@ def _salesforce_json(path: Path, record: Any) -> CrmDeal:
     if not isinstance(record, dict) or _sobject_type(record) not in ("Opportunity", None):
         raise CrmError(f"{path}: the record is not a Salesforce Opportunity; expected {EXPECTED}")
     where = f"{path} (Salesforce Opportunity)"
-    deal_id = _text(record.get("Id"))
+    deal_id = text_of(record.get("Id"))
     if not deal_id:
         raise CrmError(f"{where}: the opportunity has no `Id`")
     account = record.get("Account")
     owner = record.get("Owner")
-    stage = _text(record.get("StageName"))
+    stage = text_of(record.get("StageName"))
     return CrmDeal(
         system="salesforce",
         shape="Salesforce Opportunity JSON",
         id=deal_id,
-        name=_text(record.get("Name")),
-        customer=_text(account.get("Name")) if isinstance(account, dict) else None,
+        name=text_of(record.get("Name")),
+        customer=text_of(account.get("Name")) if isinstance(account, dict) else None,
         stage=stage,
         won=record.get("IsWon") is True or _is_won(stage),
         amount=_amount(where, "Amount", record.get("Amount")),
@@ -155,24 +155,25 @@ def _salesforce_contacts(where: str, roles: Any) -> list[Contact]:
     records = roles.get("records") if isinstance(roles, dict) else roles
     if not isinstance(records, list):
         raise CrmError(f"{where}: `OpportunityContactRoles` should hold a `records` list")
-    contacts = []
-    for role in records:
-        person = role.get("Contact") if isinstance(role, dict) else None
-        if not isinstance(person, dict):
-            continue
-        name = _text(person.get("Name")) or " ".join(
-            filter(None, (_text(person.get("FirstName")), _text(person.get("LastName"))))
-        )
-        if name:
-            contacts.append(
-                Contact(
-                    name=name,
-                    title=_text(person.get("Title")) or "",
-                    role=_text(role.get("Role")) or "",
-                    email=_text(person.get("Email")) or "",
-                )
-            )
-    return contacts
+    return [contact for role in records if (contact := salesforce_contact(role)) is not None]
+
+
+def salesforce_contact(role: Any) -> Contact | None:
+    """The person of one ``OpportunityContactRole`` record (an export's or the live API's); None without a name."""
+    person = role.get("Contact") if isinstance(role, dict) else None
+    if not isinstance(person, dict):
+        return None
+    name = text_of(person.get("Name")) or " ".join(
+        filter(None, (text_of(person.get("FirstName")), text_of(person.get("LastName"))))
+    )
+    if not name:
+        return None
+    return Contact(
+        name=name,
+        title=text_of(person.get("Title")) or "",
+        role=text_of(role.get("Role")) or "",
+        email=text_of(person.get("Email")) or "",
+    )
 
 
 def _hubspot_v3(path: Path, data: Mapping[str, Any], properties: Mapping[str, Any]) -> CrmDeal:
@@ -180,7 +181,7 @@ def _hubspot_v3(path: Path, data: Mapping[str, Any], properties: Mapping[str, An
     for key, value in properties.items():
         if value is not None and not isinstance(value, str):
             raise CrmError(f"{where}: property `{key}` is {type(value).__name__}; v3 property values are strings")
-    return _hubspot(where, "HubSpot v3 deal JSON", _text(data.get("id")), dict(properties))
+    return _hubspot(where, "HubSpot v3 deal JSON", text_of(data.get("id")), dict(properties))
 
 
 def _hubspot_v1(path: Path, data: Mapping[str, Any], properties: Mapping[str, Any]) -> CrmDeal:
@@ -190,18 +191,18 @@ def _hubspot_v1(path: Path, data: Mapping[str, Any], properties: Mapping[str, An
         if not isinstance(value, dict) or "value" not in value:
             raise CrmError(f'{where}: property `{key}` is not a {{"value": …}} object')
         flat[key] = value["value"]
-    return _hubspot(where, "HubSpot v1 deal JSON", _text(data.get("dealId")), flat)
+    return _hubspot(where, "HubSpot v1 deal JSON", text_of(data.get("dealId")), flat)
 
 
 def _hubspot(where: str, shape: str, deal_id: str | None, props: Mapping[str, Any]) -> CrmDeal:
     if not deal_id:
         raise CrmError(f"{where}: the deal has no id")
-    stage = _text(props.get("dealstage"))
+    stage = text_of(props.get("dealstage"))
     return CrmDeal(
         system="hubspot",
         shape=shape,
         id=deal_id,
-        name=_text(props.get("dealname")),
+        name=text_of(props.get("dealname")),
         customer=_first_text(props, HUBSPOT_COMPANY_KEYS),
         stage=stage,
         won=_is_won(stage) or str(props.get("hs_is_closed_won", "")).lower() == "true",
@@ -211,7 +212,7 @@ def _hubspot(where: str, shape: str, deal_id: str | None, props: Mapping[str, An
         contract_start=_date(where, "contract_start_date", props.get("contract_start_date")),
         contract_end=_date(where, "contract_end_date", props.get("contract_end_date")),
         renewal_date=_date(where, "renewal_date", props.get("renewal_date")),
-        owner=_text(props.get("hubspot_owner_email")) or _text(props.get("hubspot_owner_id")),
+        owner=text_of(props.get("hubspot_owner_email")) or text_of(props.get("hubspot_owner_id")),
     )
 
 
@@ -322,7 +323,8 @@ def _required(where: str, value: str | None, column: str) -> str:
 # --- values ----------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
+    """A CRM field as trimmed text; None when empty or not a scalar (a nested object, a list, a flag)."""
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     text = str(value).strip()
@@ -332,7 +334,7 @@ def _text(value: Any) -> str | None:
 def _first_text(row: Mapping[str, Any], keys: Sequence[str]) -> str | None:
     folded = {k.casefold(): v for k, v in row.items()}
     for key in keys:
-        value = _text(folded.get(key))
+        value = text_of(folded.get(key))
         if value:
             return value
     return None
@@ -340,8 +342,8 @@ def _first_text(row: Mapping[str, Any], keys: Sequence[str]) -> str | None:
 
 def _person(value: Any) -> str | None:
     if isinstance(value, dict):
-        return _text(value.get("Email")) or _text(value.get("Name"))
-    return _text(value)
+        return text_of(value.get("Email")) or text_of(value.get("Name"))
+    return text_of(value)
 
 
 def _is_won(stage: str | None) -> bool:
@@ -352,7 +354,7 @@ _CURRENCY = re.compile(r"\b([A-Z]{3})\b")
 
 
 def _currency(value: Any) -> str | None:
-    text = _text(value)
+    text = text_of(value)
     return text.upper() if text and re.fullmatch(r"[A-Za-z]{3}", text) else None
 
 
