@@ -22,7 +22,8 @@ def test_a_failed_push_with_the_token_names_the_command_not_the_token(
     message = str(caught.value)
     assert message.startswith("git push -q failed: ")
     assert secret not in message
-    assert "extraheader" not in message and "basic" not in message.split(":", 1)[0]
+    assert "extraheader" not in message
+    assert "basic" not in message.split(":", 1)[0]
 
 
 def test_a_failed_command_without_options_is_named_as_before(repo: Path) -> None:
