@@ -121,7 +121,7 @@ MEASURES = (
     ),
     Measure(
         "close",
-        "Time from close to handoff",
+        site_label("median_hours_close_to_handoff"),
         lambda m, _: _hours_text(m["median_hours_close_to_handoff"]),
         lambda m, _: _numeric(m["median_hours_close_to_handoff"]),
     ),
