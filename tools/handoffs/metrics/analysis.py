@@ -15,6 +15,7 @@ only new versions are read on the next run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoffs.config import Config
+from handoffs.document.handoff import Handoff
 from handoffs.engine import PARALLEL_THRESHOLD, Job, check_contents
+from handoffs.findings import FileResult
 from handoffs.git import read_blobs
 from handoffs.metrics.cache import AnalysisCache, Verdict
 from handoffs.metrics.events import is_complete
@@ -31,7 +34,7 @@ from handoffs.metrics.facts import Facts, facts_of_handoff
 from handoffs.metrics.history import FileHistory, History
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 from handoffs.progress import ProgressBar
-from handoffs.verdicts import normalise
+from handoffs.verdicts import ACTIVE_STATUSES, normalise
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
@@ -160,14 +163,51 @@ def _check_round(
     located = [(contents[sha], job.root / config.handoffs_dir / f"{handoff_id}.md") for handoff_id, sha in batch]
     # Each loaded document also yields its facts and the reading later versions build on.
     for (handoff_id, sha), (doc, result) in zip(batch, check_contents(located, job, config), strict=True):
-        learned.verdicts[(handoff_id, sha)] = Verdict(
-            is_complete(result.findings), not result.has_errors and not result.open_items, result.flagged
-        )
-        facts = facts_of_handoff(doc, config.sections.scope) if doc is not None else Facts(valid=False)
-        learned.facts.setdefault(sha, facts)
+        learned.verdicts[(handoff_id, sha)] = verdict_of(result)
+        learned.facts.setdefault(sha, _facts_of_checked(doc, config))
         reading = reading_of_handoff(doc) if doc is not None else None
         if reading is not None:
             readings[handoff_id] = reading
+
+
+def verdict_of(result: FileResult) -> Verdict:
+    """What metrics keep of a full check of one version."""
+    return Verdict(is_complete(result.findings), not result.has_errors and not result.open_items, result.flagged)
+
+
+def _facts_of_checked(doc: Handoff | None, config: Config) -> Facts:
+    return facts_of_handoff(doc, config.sections.scope) if doc is not None else Facts(valid=False)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A working-tree file some other step (the site) already checked, with the bytes it checked."""
+
+    raw: bytes
+    doc: Handoff
+    result: FileResult
+
+
+def git_blob_id(raw: bytes) -> str:
+    """The id git gives this content (``git hash-object``), so a checked file can be matched to its version."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+def share_checked(checked: Iterable[CheckedFile], cache: AnalysisCache, config: Config) -> None:
+    """Record what was learned by checking working-tree files, for the versions with the same content.
+
+    Same content, same path, same configuration and day: the same findings, so a version
+    need not be checked again.  Except where the rules consulted git (the status rule for an
+    earned status asks for the base branch's tree): in a history check there is no repository,
+    so those findings differ, and those versions are still checked on their own.
+    """
+    for item in checked:
+        handoff_id = item.doc.handoff_id
+        if handoff_id is None or item.doc.fields.status in ACTIVE_STATUSES:
+            continue
+        sha = git_blob_id(item.raw)
+        cache.verdicts.setdefault((handoff_id, sha), verdict_of(item.result))
+        cache.facts.setdefault(sha, _facts_of_checked(item.doc, config))
 
 
 def _run(root: Path, works: list[_Work], config: Config, today: dt.date) -> _Learned:
@@ -204,10 +244,17 @@ def _work_for(fh: FileHistory, cache: AnalysisCache) -> _Work:
 
 
 def build_records(
-    root: Path, history: History, config: Config, today: dt.date, cache: AnalysisCache | None = None
+    root: Path,
+    history: History,
+    config: Config,
+    today: dt.date,
+    cache: AnalysisCache | None = None,
+    *,
+    checked: Iterable[CheckedFile] = (),
 ) -> list[HandoffRecord]:
     files = history.files
     cache = cache or AnalysisCache(None)
+    share_checked(checked, cache, config)
     works = [work for _, fh in sorted(files.items()) if (work := _work_for(fh, cache)).checks or work.reads]
     learned = _run(root, works, config, today)
     cache.verdicts.update(learned.verdicts)

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from handoffs.config import Config
-from handoffs.metrics.analysis import HandoffRecord, build_records
+from handoffs.metrics.analysis import CheckedFile, HandoffRecord, build_records
 from handoffs.metrics.cache import AnalysisCache
 from handoffs.metrics.compute import METRIC_KEYS, Metric, Selection, compute_metrics
 from handoffs.metrics.history import read_history
 from handoffs.metrics.reviews import ReviewData, Unavailable, load_review_data
 
 
-def collect_records(root: Path, config: Config, today: dt.date, base: str | None = None) -> list[HandoffRecord]:
+def collect_records(
+    root: Path, config: Config, today: dt.date, base: str | None = None, checked: Iterable[CheckedFile] = ()
+) -> list[HandoffRecord]:
+    """``checked``: working-tree files already checked (by the site build); versions with the same
+    content are not checked again."""
     git_dir = root / ".git"
     commits_cache = git_dir / "handoff-metrics" / "commits-v1.json" if git_dir.is_dir() else None
     history = read_history(root, base or config.rules.base_branch, commits_cache, config.handoffs_dir)
-    return build_records(root, history, config, today, AnalysisCache.for_repository(root))
+    return build_records(root, history, config, today, AnalysisCache.for_repository(root), checked=checked)
 
 
 def category_reviewers(config: Config) -> dict[str, frozenset[str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from handoffs.config import Config, load_config
 from handoffs.engine import Job
 from handoffs.errors import HandoffError
 from handoffs.findings import Severity
+from handoffs.metrics.analysis import CheckedFile
 from handoffs.progress import ProgressBar
 from handoffs.site.collect import Site, collect
 from handoffs.site.generate import (
@@ -81,7 +82,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         self.site = site
         _report(site)
         links = Links(self.config.repository_url, self.config.base or handoff_config.rules.base_branch)
-        pages = site_pages(site, links, *_reports(root, handoff_config, site.today))
+        pages = site_pages(site, links, *_reports(root, handoff_config, site.today, _checked(site)))
         self.pages = {page.src_uri: page for page in pages}
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
@@ -233,14 +234,29 @@ def _abort(message: str) -> Exception:
     return PluginError(f"handoffs: {message}")
 
 
-def _reports(root: Path, config: Config, today: dt.date) -> tuple[Reports | None, str | None]:
+def _checked(site: Site) -> Iterator[CheckedFile]:
+    """The files this build checked, with their bytes, so metrics need not check the same versions again."""
+    for entry in site.entries:
+        if entry.handoff is None:
+            continue
+        try:
+            raw = entry.path.read_bytes()
+        except OSError:
+            continue  # then metrics check that version themselves
+        yield CheckedFile(raw, entry.handoff, entry.result)
+
+
+def _reports(
+    root: Path, config: Config, today: dt.date, checked: Iterable[CheckedFile] = ()
+) -> tuple[Reports | None, str | None]:
     """Metric records from git history, once per build, for the dashboard, quality and exception
-    pages; or why there are none."""
+    pages; or why there are none.  ``checked``: files the site already checked (their versions are
+    not checked again)."""
     from handoffs.metrics.reviews import load_review_data
     from handoffs.metrics.service import collect_records, site_series
 
     try:
-        records = collect_records(root, config, today)
+        records = collect_records(root, config, today, checked=checked)
         reviews = load_review_data(root, records, config)
         return Reports(records, reviews, site_series(records, reviews, today, config)), None
     except HandoffError as exc:
