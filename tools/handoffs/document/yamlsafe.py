@@ -359,6 +359,8 @@ def _blank_deep_nesting(text: str) -> tuple[str, list[int]]:
         else:
             flow = after
             number += 1
+    if not found:  # nearly every file: hand back the text as it came, without a rebuilt copy
+        return text, found
     return "\n".join(lines), found
 
 
