@@ -12,12 +12,12 @@ from handoffs.pr.approval import (
     State,
     admin_files,
     decide,
-    latest_reviews,
     listing_problem,
     requirements,
     roster,
 )
 from handoffs.pr.documents import parse_text, read_text, scope_changes
+from handoffs.verdicts import latest_decisions
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo
 
 HEAD = "h" * 40
@@ -47,9 +47,9 @@ def judge(config: Config, change: HandoffChange, reviews: list[Review], author: 
 
 def test_latest_review_wins_and_comments_are_ignored() -> None:
     reviews = [Review("Raj-Impl", "APPROVED", HEAD), Review("raj-impl", "COMMENTED", HEAD)]
-    assert latest_reviews(reviews)["@raj-impl"].state == "APPROVED"
+    assert latest_decisions(reviews)["@raj-impl"].state == "APPROVED"
     reviews.append(Review("raj-impl", "DISMISSED", HEAD))
-    assert latest_reviews(reviews)["@raj-impl"].state == "DISMISSED"
+    assert latest_decisions(reviews)["@raj-impl"].state == "DISMISSED"
 
 
 def test_handles_compare_case_insensitively(config: Config) -> None:

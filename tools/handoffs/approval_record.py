@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from handoffs.git import MainlineCommit
-from handoffs.verdicts import SOURCE_GITHUB, SOURCE_TRAILERS, Approvers
+from handoffs.verdicts import SOURCE_GITHUB, SOURCE_TRAILERS, Approvers, approving_logins
 
 if TYPE_CHECKING:
     from handoffs.github import GitHubRepo
@@ -175,11 +175,7 @@ def review_fetcher(repo: GitHubRepo) -> FetchReviews:
     """Approving reviewers of a pull request: each reviewer's last decision counts, as on GitHub."""
 
     def fetch(number: int) -> PullReviews:
-        latest: dict[str, str] = {}
-        for review in repo.reviews(number):  # oldest first: the last word of each reviewer wins
-            if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED") and review.user:
-                latest[review.user] = review.state
-        approvers = tuple(f"@{user}" for user, state in latest.items() if state == "APPROVED")
+        approvers = tuple(f"@{login}" for login in approving_logins(repo.reviews(number)))
         return PullReviews(approvers, repo.pull(number).html_url)
 
     return fetch

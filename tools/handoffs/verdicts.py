@@ -21,7 +21,7 @@ import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:  # only annotated: the CLI imports this module for its constants
     from handoffs.document.body import Body
@@ -101,6 +101,50 @@ class Approvers:
         if self.problem:
             return f"the reviews could not be read ({self.problem})"
         return OFFLINE_STAND_IN
+
+
+# --- which review of each reviewer counts -------------------------------------------------
+
+# An approval, a change request or a dismissal is a reviewer's decision; a comment changes none.
+DECISIVE_REVIEW_STATES = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
+
+
+class ReviewLike(Protocol):
+    """A pull-request review as every consumer holds it: who, and what they decided."""
+
+    @property
+    def user(self) -> str: ...  # the login, without @ ("" when the account is gone)
+
+    @property
+    def state(self) -> str: ...  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+
+
+ReviewT = TypeVar("ReviewT", bound=ReviewLike)
+
+
+def handle(login: str) -> str:
+    """A GitHub login as the roster writes it: ``@login``, casefolded."""
+    return "@" + login.lstrip("@").casefold()
+
+
+def latest_decisions(reviews: Iterable[ReviewT]) -> dict[str, ReviewT]:
+    """Each reviewer's latest decision, by ``handle``, as GitHub counts them.
+
+    ``reviews`` come oldest first (GitHub's order): a later decision replaces an earlier
+    one, a comment replaces nothing.  A review whose author's account no longer exists
+    names nobody, so it is no one's decision.  The joint approval, the approval record
+    (site, gate, alerts) and the metrics all ask this function.
+    """
+    latest: dict[str, ReviewT] = {}
+    for review in reviews:
+        if review.user and review.state in DECISIVE_REVIEW_STATES:
+            latest[handle(review.user)] = review
+    return latest
+
+
+def approving_logins(reviews: Iterable[ReviewLike]) -> tuple[str, ...]:
+    """The logins (as GitHub spells them) whose latest decision is an approval, in order of first decision."""
+    return tuple(review.user for review in latest_decisions(reviews).values() if review.state == "APPROVED")
 
 
 # --- custom terms reviewed -------------------------------------------------------------

@@ -315,7 +315,8 @@ def same_change_commits(
     commit's change against its merge base). A comparison that cannot prove equality
     (a file without a patch, a list cut short) carries nothing over.
     """
-    from handoffs.pr.approval import ChangedPatch, change_identity, handle
+    from handoffs.pr.approval import ChangedPatch, change_identity
+    from handoffs.verdicts import handle
 
     approved = [
         r.commit_id
@@ -349,13 +350,14 @@ def earlier_approvals(gh: GitHubRepo, pr: PullInfo, config: Config) -> list[str]
     The same comparison the joint approval makes (``same_change_commits``), so what
     the brief says is what the check counts.
     """
-    from handoffs.pr.approval import Review, latest_reviews, roster
+    from handoffs.pr.approval import roster
+    from handoffs.verdicts import latest_decisions
 
     listed = gh.reviews(pr.number)
     people = roster(config)
     same = same_change_commits(gh, pr, listed, people, gh.branch_sha(config.rules.base_branch))
     lines: list[str] = []
-    for who, review in sorted(latest_reviews(Review(r.user, r.state, r.commit_id) for r in listed).items()):
+    for who, review in sorted(latest_decisions(listed).items()):
         commit = review.commit_id
         if review.state != "APPROVED" or not commit or commit == pr.head_sha or who not in people:
             continue

@@ -25,20 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from handoffs import milestone_issue
 from handoffs.config import Config
 from handoffs.document.source import for_matching
 from handoffs.errors import GitHubError, UsageError
 from handoffs.matching import Pattern
 from handoffs.metrics.analysis import HandoffRecord, Repeat
+from handoffs.verdicts import approving_logins, handle
 
 if TYPE_CHECKING:
     from handoffs import github as github_types
 
-_DECISIVE = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")  # a comment changes no reviewer's decision
 RETURN_REASONS = ("missing-context", "wrong-scope", "unreviewed-custom-term", "other")
 REPEAT_LABEL = "repeated-context"
-MILESTONE_LABEL = "first-milestone"
-_MILESTONE_MARKER = re.compile(r"<!--\s*handoff-first-milestone:\s*(\S+?)\s*-->")
 _MISSING_CONTEXT = re.compile(r"missing[- ]context|missing|not (?:in|stated|said)|what about|unclear", re.I)
 # A return is about a custom term when it says so, or uses custom-term language itself: the
 # categories and their patterns come from schema/custom-terms.yaml, never from this file.
@@ -119,12 +118,12 @@ def milestone_closings(issues: Iterable[github_types.IssueInfo]) -> dict[str, dt
     """
     closings: dict[str, dt.datetime | None] = {}
     for issue in issues:
-        marker = _MILESTONE_MARKER.search(issue.body)
-        if marker is None:
+        handoff = milestone_issue.handoff_of(issue.body)
+        if handoff is None:
             continue
         closed = _closed_at(issue) if issue.state == "closed" else None
-        earlier = closings.get(marker[1])
-        closings[marker[1]] = min(d for d in (closed, earlier) if d is not None) if closed or earlier else None
+        earlier = closings.get(handoff)
+        closings[handoff] = min(d for d in (closed, earlier) if d is not None) if closed or earlier else None
     return closings
 
 
@@ -181,7 +180,7 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord], config: Confi
                 for state, body, at, user in pulls[key]
             ]
         issues = repo.issues_labelled(REPEAT_LABEL)
-        milestones = milestone_closings(repo.issues_labelled(MILESTONE_LABEL))
+        milestones = milestone_closings(repo.issues_labelled(milestone_issue.LABEL))
     except (GitHubError, UsageError) as exc:
         return Unavailable(f"GitHub review data could not be read: {exc}")
     if fetched:
@@ -191,9 +190,7 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord], config: Confi
 
 
 def approvers_of(reviews: ReviewData, handoff_id: str) -> frozenset[str]:
-    """Who approved the pull request behind ``handoff_id``'s approval: each reviewer's last decision counts."""
-    latest: dict[str, str] = {}
-    for review in reviews.reviews:  # oldest first, as GitHub lists them
-        if review.handoff_id == handoff_id and review.user and review.state in _DECISIVE:
-            latest[f"@{review.user}".casefold()] = review.state
-    return frozenset(user for user, state in latest.items() if state == "APPROVED")
+    """Who approved the pull request behind ``handoff_id``'s approval (``verdicts.latest_decisions``)."""
+    return frozenset(
+        handle(login) for login in approving_logins(r for r in reviews.reviews if r.handoff_id == handoff_id)
+    )

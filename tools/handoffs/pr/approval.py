@@ -19,20 +19,15 @@ from handoffs.config import Category, Config
 from handoffs.document.handoff import below_handoffs_dir
 from handoffs.model import FrontMatter
 from handoffs.pr.documents import LenientOwners
+from handoffs.verdicts import handle, latest_decisions
 
 CONTEXT = "handoff/joint-approval"
-COUNTED_STATES = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})  # comments never count
 
 
 class State(enum.StrEnum):
     SUCCESS = "success"
     PENDING = "pending"
     FAILURE = "failure"
-
-
-def handle(login: str) -> str:
-    """A GitHub login as the roster writes it: ``@login``, casefolded."""
-    return "@" + login.lstrip("@").casefold()
 
 
 SALES, RECEIVING = "sales", "receiving"  # the two sides a joint approval joins
@@ -240,15 +235,6 @@ def roster(config: Config) -> frozenset[str]:
     return frozenset(members | named)
 
 
-def latest_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
-    """Each reviewer's latest review that counts (approvals, change requests, dismissals)."""
-    latest: dict[str, Review] = {}
-    for review in reviews:  # GitHub lists reviews oldest first
-        if review.state in COUNTED_STATES:
-            latest[handle(review.user)] = review
-    return latest
-
-
 def decide(
     needed: Sequence[Requirement],
     problems: Sequence[str],
@@ -271,7 +257,7 @@ def decide(
     approved: set[str] = set()
     blocking: set[str] = set()
     equal = same_change or {}
-    for who, review in sorted(latest_reviews(reviews).items()):
+    for who, review in sorted(latest_decisions(reviews).items()):
         ignored = _ignored(who, review, author=author, head_sha=head_sha, people=people, same_change=equal)
         if ignored:
             lines.append(f"- not counted: {who} {review.state.lower().replace('_', ' ')} — {ignored}")
