@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handoffs.commands.on_merge import marker
+from handoffs.milestone_issue import marker
 from tests.browser.sitebuild import Markup, add_site_config, article, mkdocs_build, page
 from tests.factories import commit_all, git, write_handoff
 from tests.github_double.fixtures import github_double, github_openapi  # noqa: F401 - fixtures used below

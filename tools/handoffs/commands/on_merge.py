@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from handoffs import milestone_issue
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import handoff_id_of
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from handoffs.github import GitHubRepo
     from handoffs.model import FrontMatter
 
-MILESTONE_LABEL = "first-milestone"
 NO_COMMIT = "0" * 40  # GitHub's `before` when a branch is created
 
 
@@ -117,38 +117,34 @@ def merged_handoffs(options: OnMergeOptions, config: Config) -> list[Merged]:
     return merged
 
 
-def marker(handoff_id: str) -> str:
-    return f"<!-- handoff-first-milestone: {handoff_id} -->"
-
-
 def open_milestone_issue(gh: GitHubRepo, config: Config, merged: Merged, after: str) -> str:
     """Open the issue unless one with this handoff's marker already exists; say what happened."""
     from handoffs.commands.pr_check import ensure_labels
+    from handoffs.pr.brief import HANDOFF_LABEL
 
-    tag = marker(merged.handoff_id)
-    for issue in gh.issues_labelled(MILESTONE_LABEL):
-        if tag in issue.body:
+    for issue in gh.issues_labelled(milestone_issue.LABEL):
+        if milestone_issue.handoff_of(issue.body) == merged.handoff_id:
             return f"on-merge: {merged.handoff_id}: first-milestone issue #{issue.number} already exists"
-    ensure_labels(gh, {MILESTONE_LABEL, "handoff"}, config)
+    ensure_labels(gh, {milestone_issue.LABEL, HANDOFF_LABEL}, config)
     front = merged.front
     milestone = front.first_milestone
     issue = gh.create_issue(
         title=f"First milestone: {milestone.title} — {front.customer} (due {milestone.due})",
-        body=_body(gh, merged, after, tag),
-        labels=[MILESTONE_LABEL, "handoff"],
+        body=_body(gh, merged, after),
+        labels=[milestone_issue.LABEL, HANDOFF_LABEL],
         assignees=[front.to.owner],
     )
     return f"on-merge: {merged.handoff_id}: opened first-milestone issue #{issue.number} for {front.to.owner}"
 
 
-def _body(gh: GitHubRepo, merged: Merged, after: str, tag: str) -> str:
+def _body(gh: GitHubRepo, merged: Merged, after: str) -> str:
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     link = f"{server}/{gh.full_name}/blob/{after}/{merged.path}"
     front = merged.front
     milestone = front.first_milestone
     return "\n".join(
         [
-            tag,
+            milestone_issue.marker(merged.handoff_id),
             f"The handoff [{front.title}]({link}) was merged: both owners approved it.",
             "",
             f"- **First milestone:** {milestone.title}",

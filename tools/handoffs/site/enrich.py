@@ -8,19 +8,15 @@ command writes into the issue body.
 
 from __future__ import annotations
 
-import re
-
+from handoffs import milestone_issue
 from handoffs.github import GitHubRepo
-
-# Written by ``handoff on-merge`` (commands/on_merge.py: ``marker``) into the issue body.
-MILESTONE_MARKER = re.compile(r"<!--\s*handoff-(?:first-)?milestone:\s*(?P<id>[a-z0-9][a-z0-9/-]*?)\s*-->")
 
 
 def milestone_issues(repo: GitHubRepo, label: str) -> dict[str, str]:
     """Handoff id → URL of its first-milestone issue (issues carrying ``label`` and the marker)."""
     found: dict[str, str] = {}
     for issue in repo.issues_labelled(label):
-        match = MILESTONE_MARKER.search(issue.body)
-        if match:
-            found.setdefault(match.group("id"), issue.html_url)
+        handoff = milestone_issue.handoff_of(issue.body)  # the marker ``handoff on-merge`` writes
+        if handoff is not None:
+            found.setdefault(handoff, issue.html_url)
     return found

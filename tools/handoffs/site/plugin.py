@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from handoffs import milestone_issue
 from handoffs.approval_record import REVIEW_CACHE_DIR, REVIEW_CACHE_FILE, FetchReviews, ReviewCache
 from handoffs.config import Config, load_config
 from handoffs.engine import Job
@@ -58,7 +59,7 @@ class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdo
     handoffs_dir = c.Optional(c.Type(str))
     base = c.Optional(c.Type(str))  # default: rules.base_branch in schema/rules.yaml
     cache_dir = c.Type(str, default=REVIEW_CACHE_DIR)
-    milestone_label = c.Type(str, default="first-milestone")  # label of first-milestone issues
+    milestone_label = c.Type(str, default=milestone_issue.LABEL)  # label of first-milestone issues
     # Where the repository lives, for history/edit/commit links. Not mkdocs' `repo_url`:
     # with that set, the theme's script asks api.github.com for stars and forks.
     repository_url = c.Optional(c.Type(str))
