@@ -129,11 +129,17 @@ def test_a_path_escaping_the_repository_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_overlong_brief_is_cut_to_fit_one_comment() -> None:
-    from handoffs.pr.brief import MARKER, MAX_COMMENT, fit_comment
+    from handoffs.github import COMMENT_LIMIT
+    from handoffs.pr.brief import MARKER, fit_comment
 
     text = MARKER + "\n" + "x\n" * 40_000
     fitted = fit_comment(text)
-    assert len(fitted) <= MAX_COMMENT
+    assert len(fitted) <= COMMENT_LIMIT
+    assert len(fitted) > COMMENT_LIMIT - 200  # no margin beyond the note's own room
     assert fitted.startswith(MARKER)
-    assert "job summary" in fitted
+    assert fitted.endswith(
+        "x\n\n…the brief is too long for one comment; the full version is in the PR check's job summary.\n"
+    )
     assert fit_comment("short\n") == "short\n"
+    exact = MARKER + "\n" + "y" * (COMMENT_LIMIT - len(MARKER) - 2) + "\n"
+    assert fit_comment(exact) == exact  # exactly at GitHub's limit: posted whole

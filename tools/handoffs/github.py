@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,8 +31,28 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.github.com"
-COMMENT_LIMIT = 65_536  # characters: GitHub refuses a longer issue or pull-request comment
+# GitHub refuses an issue or pull-request comment longer than this ("Body is too long (maximum
+# is 65536 characters)").  Every comment this tool writes (the pull-request brief, the alerts'
+# tracking issue) is fitted to this one number by ``fit_comment``, measured as Python counts a
+# str (code points).  No further safety margin is kept: the room a cut comment needs for its
+# own "not shown" note is measured, not guessed.
+COMMENT_LIMIT = 65_536
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 429})
+
+
+def fit_comment(lines: Sequence[str], left_out: Callable[[int], str], limit: int = COMMENT_LIMIT) -> str:
+    """``lines`` as one comment, each ended by a newline, if GitHub will take it; else as many
+    whole lines as fit with ``left_out(number of lines not shown)`` after them, within ``limit``."""
+    text = "\n".join(lines) + "\n"
+    if len(text) <= limit:
+        return text
+    size = 0
+    for index, line in enumerate(lines):
+        note = left_out(len(lines) - index)
+        if size + len(line) + 1 + len(note) > limit:
+            return "\n".join(lines[:index]) + "\n" + note
+        size += len(line) + 1
+    return text  # pragma: no cover - the whole text was found too long above
 
 
 @dataclass(frozen=True)

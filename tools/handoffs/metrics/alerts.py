@@ -19,7 +19,7 @@ from handoffs.attention import Alert, needs_attention
 from handoffs.config import Config
 from handoffs.engine import Job, discover
 from handoffs.errors import HandoffError
-from handoffs.github import COMMENT_LIMIT
+from handoffs.github import COMMENT_LIMIT, fit_comment
 
 TRACKING_LABEL = "handoff-alerts"
 TRACKING_TITLE = "Handoff alerts"
@@ -78,25 +78,13 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def tracking_comment(alerts: list[Alert], today: dt.date, limit: int = COMMENT_LIMIT) -> str:
+def tracking_comment(alerts: list[Alert], today: dt.date) -> str:
     """The tracking issue's comment, within GitHub's size limit.
 
     Whole alert lines are kept until the next one would not fit; the comment then says
     how many were left out and where to see them all, rather than being refused.
     """
-    lines = [MARKER, *summary(alerts, today).split("\n")]
-    text = "\n".join(lines) + "\n"
-    if len(text) <= limit:
-        return text
-    kept: list[str] = []
-    size = 0
-    for index, line in enumerate(lines):
-        note = _left_out_note(len(lines) - index)
-        if size + len(line) + 1 + len(note) > limit:
-            return "\n".join(kept) + "\n" + note
-        kept.append(line)
-        size += len(line) + 1
-    return text  # pragma: no cover - the whole text was found too long above
+    return fit_comment([MARKER, *summary(alerts, today).split("\n")], _left_out_note)
 
 
 def _left_out_note(count: int) -> str:

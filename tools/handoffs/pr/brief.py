@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handoffs import github
 from handoffs.config import SectionRoles
 from handoffs.document.body import Item
 from handoffs.document.handoff import Handoff
@@ -22,7 +23,7 @@ HANDOFF_LABEL = "handoff"
 SCOPE_LABEL = "scope-change"
 BLOCKED_LABEL = "blocked"
 TERMS_PREFIX = "custom-terms:"
-MAX_COMMENT = 65_000
+CUT_NOTE = "\n…the brief is too long for one comment; the full version is in the PR check's job summary.\n"
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,8 @@ def render(
 
 
 def fit_comment(text: str) -> str:
-    """GitHub refuses comments over 65,536 characters; the job summary keeps the full brief."""
-    if len(text) <= MAX_COMMENT:
-        return text
-    cut = text[: MAX_COMMENT - 200].rsplit("\n", 1)[0]
-    return f"{cut}\n\n…the brief is too long for one comment; the full version is in the PR check's job summary.\n"
+    """The brief as one comment (``github.COMMENT_LIMIT``), whole lines kept; the job summary keeps the full brief."""
+    return github.fit_comment(text.removesuffix("\n").split("\n"), lambda _: CUT_NOTE)
 
 
 def _entry(entry: BriefEntry, sections: SectionRoles) -> list[str]:
