@@ -32,12 +32,12 @@ from handoffs.config import Config, load_config
 from handoffs.draft import BACKENDS
 from handoffs.draft.backends import Extractor, backend
 from handoffs.draft.crm import read_crm
-from handoffs.draft.extract import PROMISES, SECTIONS, Candidate, SourceDoc
+from handoffs.draft.extract import CUSTOM_TERMS, EXCLUSIONS, PROMISES, SECTIONS, Candidate, SourceDoc
 from handoffs.draft.pipeline import prepare
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "tests" / "corpus" / "draft"
-RECALL_TARGETS = {"Promised scope": 0.9, "Exclusions": 0.9, "Custom terms": 0.9}
+RECALL_TARGETS = {PROMISES: 0.9, EXCLUSIONS: 0.9, CUSTOM_TERMS: 0.9}  # by role; names from schema/types.yaml
 PRECISION_TARGET = 0.8
 # An independent list (not schema/vague-language.yaml, which the extractor uses):
 # a Promised scope item quoting one of these without a vague mark is counted.
@@ -103,10 +103,11 @@ def evaluate(case: Path, extractor: Extractor, config: Config, group: Group) -> 
     for item in prepared.items:
         if item.section == PROMISES and not item.vague and VAGUE_WORDS.search(item.quote):
             group.unmarked_vague.append(f"{case.name}/{item.citation} {item.quote!r}")
+    labelled = _labels_by_role(case, expected["sections"], config)
     for section in SECTIONS:
         tally = group.tallies[section]
         predicted = [i for i in prepared.items if i.section == section]
-        labels = expected["sections"].get(section) or []
+        labels = labelled.get(section, [])
         matched: set[int] = set()
         for label in labels:
             hit = next((n for n, item in enumerate(predicted) if n not in matched and _matches(item, label)), None)
@@ -128,7 +129,18 @@ def evaluate(case: Path, extractor: Extractor, config: Config, group: Group) -> 
                 tally.extras.append(f"{case.name}/{item.citation} {item.quote[:70]!r}")
 
 
-def report(title: str, group: Group, verbose: bool, held_out: bool) -> bool:
+def _labels_by_role(case: Path, sections: dict[str, Any], config: Config) -> dict[str, list[dict[str, Any]]]:
+    """The labels of each drafting role: expected.yaml names sections as schema/types.yaml does."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, labels in sections.items():
+        role = config.sections.role_of(name)
+        if role not in SECTIONS:
+            raise SystemExit(f"{case / 'expected.yaml'}: {name!r} is not a section a draft fills")
+        out[role] = list(labels or [])
+    return out
+
+
+def report(title: str, group: Group, verbose: bool, held_out: bool, config: Config) -> bool:
     """Print one group's figures; True when every target is met."""
     print(title)
     print(f"  {'section':<28} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
@@ -136,6 +148,7 @@ def report(title: str, group: Group, verbose: bool, held_out: bool) -> bool:
     met = True
     for section in SECTIONS:
         t = group.tallies[section]
+        name = config.sections.name(section)
         notes = []
         recall_target = RECALL_TARGETS.get(section)
         if recall_target is not None:
@@ -146,7 +159,7 @@ def report(title: str, group: Group, verbose: bool, held_out: bool) -> bool:
         met &= ok
         notes.append(f"precision >= {PRECISION_TARGET} {'met' if ok else 'MISSED'}")
         print(
-            f"  {section:<28} {t.precision():>9.2f} {t.recall():>7.2f} "
+            f"  {name:<28} {t.precision():>9.2f} {t.recall():>7.2f} "
             f"{t.true_positive:>4} {t.false_positive:>4} {t.false_negative:>4}  ({'; '.join(notes)})"
         )
         total.true_positive += t.true_positive
@@ -162,10 +175,11 @@ def report(title: str, group: Group, verbose: bool, held_out: bool) -> bool:
         print(f"  targets on the held-out cases: {'all met' if met else 'NOT all met'}")
     if verbose:
         for section in SECTIONS:
+            name = config.sections.name(section)
             for miss in group.tallies[section].misses:
-                print(f"    missed in {section}: {miss}")
+                print(f"    missed in {name}: {miss}")
             for extra in group.tallies[section].extras:
-                print(f"    extra in {section}: {extra}")
+                print(f"    extra in {name}: {extra}")
         for vague in group.unmarked_vague:
             print(f"    unmarked vague: {vague}")
     print()
@@ -197,13 +211,14 @@ def main(argv: Sequence[str]) -> int:
         held_out = bool(yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8")).get("held_out"))
         evaluate(case, extractor, config, groups[held_out])
     print(f"backend: {extractor.name}")
-    report(f"tuning set ({groups[False].cases} cases)", groups[False], args.verbose, held_out=False)
+    report(f"tuning set ({groups[False].cases} cases)", groups[False], args.verbose, held_out=False, config=config)
     if groups[True].cases:
         report(
             f"held-out set ({groups[True].cases} cases, written before tuning, never edited to pass)",
             groups[True],
             args.verbose and args.show_held_out,
             held_out=True,
+            config=config,
         )
     return 0
 

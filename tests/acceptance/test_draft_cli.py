@@ -340,3 +340,34 @@ def test_url_and_model_are_refused_for_the_offline_backend(repo: Path, run_cli: 
     assert result.exit_code == 2
     assert "for the openai-compatible backend" in result.err
     assert path is None
+
+
+RENAMED = {"Promised scope": "What we sold", "Exclusions": "Not in the deal", "Key dates": "Dates that matter"}
+
+
+def test_a_section_renamed_in_the_schema_is_drafted_under_its_new_name(repo: Path, run_cli: Run) -> None:
+    # A team renames sections the way the schema says to: in every schema file that names them.
+    for path in (repo / "schema").rglob("*"):
+        if path.suffix in (".yaml", ".md"):
+            text = path.read_text(encoding="utf-8")
+            for old, new in RENAMED.items():
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+    result, path = draft_case(repo, run_cli, "brightline-dental")
+    assert result.exit_code == 0, result.err
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+    assert not set(RENAMED) & set(headings)
+    sold = text.split("## What we sold", 1)[1].split("\n## ", 1)[0]
+    assert "“We will connect to their Dentrix" in sold
+    out_of_deal = text.split("## Not in the deal", 1)[1].split("\n## ", 1)[0]
+    assert "“Two-way patient chat is not included" in out_of_deal
+    dates = text.split("## Dates that matter", 1)[1].split("\n## ", 1)[0]
+    assert "“Kickoff in the week of 2026-12-07" in dates
+    assert "What we sold" in result.out
+    assert "Dates that matter" in result.out
+    assert "Promised scope" not in result.out
+    check = run_cli("check", path, "--format", "json")
+    codes = {f["code"] for f in json.loads(check.out)["findings"] if f["severity"] == "error"}
+    assert not codes & {"HO000", "HO110", "HO111"}  # every required section is there, by its new name

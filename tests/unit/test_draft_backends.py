@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from handoffs.config import load_config
-from handoffs.draft.backends import SYSTEM_PROMPT, OpenAIExtractor, backend, verify
-from handoffs.draft.extract import PROMISES, SourceDoc
+from handoffs.draft.backends import OpenAIExtractor, backend, system_prompt, verify
+from handoffs.draft.extract import CUSTOM_TERMS, PROMISES, SourceDoc
 from handoffs.errors import HandoffError, UsageError
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
@@ -88,20 +88,21 @@ NOTES = SourceDoc("notes.md", ("# Call", "", "We will deliver two training sessi
 
 def test_the_model_classifies_our_sentences_and_cannot_write_its_own(model_server: tuple[str, FakeModel]) -> None:
     url, model = model_server
+    scope = "Promised scope"
     model.content = chat_reply(
         [
-            {"id": "S1", "section": PROMISES},
-            {"id": "S2", "section": "Custom terms"},
-            {"id": "S99", "section": PROMISES, "quote": "We will deliver ten training sessions."},
-            {"section": PROMISES, "file": "notes.md", "line": 3, "quote": "We will deliver five training sessions."},
-            {"section": PROMISES, "file": "notes.md", "line": 4, "quote": "We will deliver two training sessions."},
+            {"id": "S1", "section": scope},
+            {"id": "S2", "section": "custom terms "},  # a section's name as the schema spells it, give or take case
+            {"id": "S99", "section": scope, "quote": "We will deliver ten training sessions."},
+            {"section": scope, "file": "notes.md", "line": 3, "quote": "We will deliver five training sessions."},
+            {"section": scope, "file": "notes.md", "line": 4, "quote": "We will deliver two training sessions."},
         ]
     )
     extractor = OpenAIExtractor(url, "local-test", "sk-test")
     result = verify(extractor.extract([NOTES], load_config(PROJECT)), [NOTES])
     assert [(i.section, i.line, i.quote) for i in result.items] == [
         (PROMISES, 3, "We will deliver two training sessions."),
-        ("Custom terms", 4, "Net 60 payment terms apply."),
+        (CUSTOM_TERMS, 4, "Net 60 payment terms apply."),
     ]
     assert result.items[1].categories == ("payment",)  # categories come from schema/, not the model
     assert [(r.quote, r.reason, r.invented) for r in result.rejected] == [
@@ -117,12 +118,13 @@ def test_the_model_classifies_our_sentences_and_cannot_write_its_own(model_serve
     system = request["body"]["messages"][0]["content"]
     assert "CLASSIFY" in system
     assert "never write" in system
+    assert system == system_prompt(load_config(PROJECT))
     assert model.headers[0]["Authorization"] == "Bearer sk-test"
 
 
 def test_the_documented_prompt_is_the_one_sent() -> None:
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    assert SYSTEM_PROMPT in readme
+    assert system_prompt(load_config(PROJECT)) in readme
 
 
 def test_server_error_is_a_clear_message(model_server: tuple[str, FakeModel]) -> None:

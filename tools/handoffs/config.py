@@ -91,6 +91,18 @@ class SectionRoles(_Strict):
     requirements: SectionName
     evidence: SectionName
     context_given: SectionName
+    key_dates: SectionName
+
+    def name(self, role: str) -> str:
+        """The section name of ``role`` (a field of this model, e.g. ``promised_scope``)."""
+        if role not in type(self).model_fields:
+            raise KeyError(role)
+        return str(getattr(self, role))
+
+    def role_of(self, name: str) -> str | None:
+        """The role of the section called ``name`` (ignoring case and spaces), or None."""
+        key = section_key(name)
+        return next((role for role, named in self if section_key(named) == key), None)
 
     @property
     def scope(self) -> tuple[str, ...]:

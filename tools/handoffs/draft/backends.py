@@ -25,7 +25,6 @@ from handoffs.draft import BACKENDS
 from handoffs.draft.extract import (
     CUSTOM_TERMS,
     EXCLUSIONS,
-    PROMISES,
     SECTIONS,
     Candidate,
     Sentence,
@@ -140,21 +139,21 @@ class OpenAIExtractor:
 
     def extract(self, docs: Sequence[SourceDoc], config: Config) -> list[Candidate]:
         numbered = numbered_sentences(docs)
-        reply = self._complete(classification_prompt(numbered))
+        reply = self._complete(system_prompt(config), classification_prompt(numbered))
         from handoffs.draft.people import people
 
         # People in lists and tables are read by structure, for every backend alike.
         structural = [c for doc in docs for c in people(doc, config.rules.decision_roles)]
         return _candidates(reply, numbered, config) + structural
 
-    def _complete(self, prompt: str) -> str:
+    def _complete(self, system: str, prompt: str) -> str:
         body = json.dumps(
             {
                 "model": self.model,
                 "temperature": 0,
                 "response_format": {"type": "json_object"},
                 "messages": [
-                    {"role": "system", "content": SYSTEM_PROMPT},
+                    {"role": "system", "content": system},
                     {"role": "user", "content": prompt},
                 ],
             }
@@ -186,25 +185,33 @@ class OpenAIExtractor:
         return content
 
 
-# The prompt is documented in the README ("Backends"); change both together.
-SYSTEM_PROMPT = f"""You sort sentences from sales documents into the sections of a sales-to-delivery handoff.
+# The prompt is documented in the README ("Backends"); change both together.  The
+# section names are filled in from schema/types.yaml (``{promised_scope}`` etc.).
+SYSTEM_PROMPT = """You sort sentences from sales documents into the sections of a sales-to-delivery handoff.
 You CLASSIFY sentences you are given; you never write, shorten, merge or rephrase text.
 
 Each input sentence has an id, its file and line, and its text, like:
   S12 [call-notes.md:14] We will roll out the module to all six vessels.
 
-Sections: {", ".join(SECTIONS)}.
+Sections: {sections}.
 Rules:
-- A sentence may belong to several sections (a go-live date is a Key date and an Implementation requirement).
+- A sentence may belong to several sections (a go-live date is in {key_dates} and in {requirements}).
 - Leave out sentences that belong nowhere (small talk, logistics of the meeting).
-- An ask the customer made that was declined, deferred or quoted separately is an Exclusion, never Promised scope.
-- A hedged promise ("probably", "should be able to", "we'll try", "aim to", "ideally") is still Promised scope;
-  do not drop or reword it: the tool marks it vague for a person to decide.
-- A service level that mentions "excluding" (e.g. maintenance windows) is a Custom term, not an Exclusion.
-- A payment clause that names an office ("the CFO's approval") is not a Stakeholder.
+- An ask the customer made that was declined, deferred or quoted separately goes in {exclusions}, never in
+  {promised_scope}.
+- A hedged promise ("probably", "should be able to", "we'll try", "aim to", "ideally") still goes in
+  {promised_scope}; do not drop or reword it: the tool marks it vague for a person to decide.
+- A service level that mentions "excluding" (e.g. maintenance windows) goes in {custom_terms}, not in {exclusions}.
+- A payment clause that names an office ("the CFO's approval") is not one of the {stakeholders}.
 
 Answer with JSON only, using the ids you were given:
-{{"items": [{{"id": "S12", "section": "{PROMISES}"}}]}}"""
+{{"items": [{{"id": "S12", "section": "{promised_scope}"}}]}}"""
+
+
+def system_prompt(config: Config) -> str:
+    """SYSTEM_PROMPT with the section names of schema/types.yaml."""
+    names = {role: config.sections.name(role) for role in SECTIONS}
+    return SYSTEM_PROMPT.format(sections=", ".join(names.values()), **names)
 
 
 def numbered_sentences(docs: Sequence[SourceDoc]) -> dict[str, Sentence]:
@@ -241,7 +248,9 @@ def _candidates(reply: str, numbered: dict[str, Sentence], config: Config) -> li
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("section"), str):
             continue
-        section = item["section"]
+        # The model answers with a section's name; a name the schema does not know stays as
+        # written, and verification rejects it ("not a section a draft fills").
+        section = config.sections.role_of(item["section"]) or item["section"]
         key = item.get("id")
         if isinstance(key, str):
             sentence = numbered.get(key)

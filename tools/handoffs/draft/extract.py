@@ -17,15 +17,18 @@ from pathlib import Path
 from handoffs.config import Config
 from handoffs.errors import HandoffError
 
-GOAL = "Customer goal"
-STAKEHOLDERS = "Stakeholders"
-SUCCESS = "Success criteria"
-PROMISES = "Promised scope"
-EXCLUSIONS = "Exclusions"
-CUSTOM_TERMS = "Custom terms"
-RISKS = "Open risks"
-REQUIREMENTS = "Implementation requirements"
-KEY_DATES = "Key dates"
+# The sections a draft fills, by ROLE: the field names of `sections:` in schema/types.yaml.
+# A section's name (its heading) is read from there when the draft is written
+# (``config.sections.name(role)``), so a team that renames a section still gets it filled.
+GOAL = "goal"
+STAKEHOLDERS = "stakeholders"
+SUCCESS = "success_criteria"
+PROMISES = "promised_scope"
+EXCLUSIONS = "exclusions"
+CUSTOM_TERMS = "custom_terms"
+RISKS = "open_risks"
+REQUIREMENTS = "requirements"
+KEY_DATES = "key_dates"
 
 SECTIONS = (GOAL, STAKEHOLDERS, SUCCESS, PROMISES, EXCLUSIONS, CUSTOM_TERMS, RISKS, REQUIREMENTS, KEY_DATES)
 
@@ -85,7 +88,7 @@ class Person:
 class Candidate:
     """One drafted item: a verbatim quote, where it is, and why it was picked."""
 
-    section: str
+    section: str  # a role of SECTIONS (its heading comes from schema/types.yaml)
     quote: str
     doc: str
     line: int

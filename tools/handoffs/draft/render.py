@@ -22,7 +22,6 @@ from handoffs.draft.extract import (
     EXCLUSIONS,
     KEY_DATES,
     PROMISES,
-    RISKS,
     SECTIONS,
     STAKEHOLDERS,
     SUCCESS,
@@ -94,15 +93,12 @@ def write_draft(
         milestone_title=options.milestone_title,
         milestone_due=options.milestone_due,
     )
-    # The evidence section lists files a person attaches; the draft cites its sources inline.
-    sections = [s for s in config.required_sections(options.handoff_type) if s != config.sections.evidence]
-    sections += [s for s in SECTIONS if s not in sections and any(i.section == s for i in items)]
 
     def gap_text(section: str) -> str:
         return _gap(section, options, opened)
 
     body, gaps = _body(
-        sections,
+        draft_sections(config, options.handoff_type, items),
         deal=deal,
         crm_name=crm_name,
         doc_names=doc_names,
@@ -121,6 +117,18 @@ def write_draft(
         path=out,
     )
     return path, gaps
+
+
+def draft_sections(config: Config, handoff_type: str, items: Sequence[Candidate]) -> list[tuple[str, str | None]]:
+    """The draft's sections in order, as (name, role): the type's required sections as
+    schema/types.yaml names them (a team's own section has no role and stays a gap), then
+    any other drafting section that found something (e.g. key dates).  The evidence
+    section is written last, from the sources."""
+    names = [s for s in config.required_sections(handoff_type) if s != config.sections.evidence]
+    out = [(name, config.sections.role_of(name)) for name in names]
+    roles = {role for _, role in out}
+    out += [(config.sections.name(r), r) for r in SECTIONS if r not in roles and any(i.section == r for i in items)]
+    return out
 
 
 def _team_of(config: Config, handle: str | None) -> str | None:
@@ -158,7 +166,7 @@ HEADER = """<!-- Drafted by `handoff draft`: the tool prepares, people approve.
 
 
 def _body(
-    sections: Sequence[str],
+    sections: Sequence[tuple[str, str | None]],
     *,
     deal: CrmDeal,
     crm_name: str,
@@ -170,24 +178,24 @@ def _body(
 ) -> tuple[str, tuple[str, ...]]:
     parts = [HEADER]
     gaps: list[str] = []
-    for section in sections:
-        found = [i for i in items if i.section == section]
-        lines = _section_lines(section, found, deal, crm_name, accepted)
+    for name, role in sections:
+        found = [i for i in items if i.section == role]
+        lines = _section_lines(role, found, deal, crm_name, accepted) if role else []
         if not lines:
-            gaps.append(section)
-            lines = [gap(section)]
-        parts.append(f"## {section}\n\n" + "\n".join(lines) + "\n")
+            gaps.append(name)
+            lines = [gap(name)]
+        parts.append(f"## {name}\n\n" + "\n".join(lines) + "\n")
     parts.append(f"## {evidence_section}\n\n" + "\n".join(_evidence(deal, crm_name, doc_names)) + "\n")
     return "\n".join(parts), tuple(gaps)
 
 
 def _section_lines(
-    section: str, found: Sequence[Candidate], deal: CrmDeal, crm_name: str, accepted: Sequence[str]
+    role: str, found: Sequence[Candidate], deal: CrmDeal, crm_name: str, accepted: Sequence[str]
 ) -> list[str]:
-    if section == STAKEHOLDERS:
+    if role == STAKEHOLDERS:
         return stakeholder_lines(found, deal, crm_name, accepted)
     lines: list[str] = []
-    if section == KEY_DATES:
+    if role == KEY_DATES:
         lines += _crm_dates(deal, crm_name)
     lines += [item_line(item) for item in found]
     return lines
@@ -299,15 +307,16 @@ def summary(draft: Draft, config: Config, root: Path) -> str:
             out.append(f"  {number}. {title}")
             out += [f"     {entry}" for entry in entries]
     out += ["", "found per section:"]
-    for section in SECTIONS:
-        out.append(f"  {section:<28} {_found(draft, section)}")
+    for role in SECTIONS:
+        out.append(f"  {config.sections.name(role):<28} {_found(draft, config, role)}")
     merged = [i for i in draft.items if i.also and i.person is None]
     if merged:
         out += ["", f"merged: {len(merged)} item(s) stated in more than one place are drafted once, citing each place"]
     if draft.rejected:
         out += ["", "dropped (not found verbatim at the cited line, so not written):"]
         for rejected in draft.rejected:
-            out.append(f"  {rejected.citation}  {rejected.section}: {rejected.reason}: {_quoted(rejected.quote)}")
+            section = _name(config, rejected.section)
+            out.append(f"  {rejected.citation}  {section}: {rejected.reason}: {_quoted(rejected.quote)}")
     out += [
         "",
         "next: check every quote against its source, fill every <…> placeholder (front matter too),",
@@ -318,6 +327,7 @@ def summary(draft: Draft, config: Config, root: Path) -> str:
 
 def decisions(draft: Draft, config: Config) -> list[tuple[str, list[str]]]:
     """The review queue: custom terms, vague promises, declined asks, missing sections, roles."""
+    names = config.sections
     listed: set[tuple[str, int, str]] = set()
 
     def entries(items: Sequence[Candidate], why: Callable[[Candidate], str]) -> list[str]:
@@ -339,19 +349,19 @@ def decisions(draft: Draft, config: Config) -> list[tuple[str, list[str]]]:
             entries(terms, lambda i: _term_reviewers(i, config)),
         ),
         (
-            f"vague promises: not a commitment until a person rewords it or moves it to {RISKS}",
-            entries(vague, lambda i: f"{i.section}: vague ({', '.join(i.vague)})"),
+            f"vague promises: not a commitment until a person rewords it or moves it to {names.open_risks}",
+            entries(vague, lambda i: f"{names.name(i.section)}: vague ({', '.join(i.vague)})"),
         ),
         (
             "declined or deferred asks: drafted as exclusions; confirm each stays out",
-            entries(declined, lambda i: EXCLUSIONS),
+            entries(declined, lambda i: names.exclusions),
         ),
         (
             "missing sections: placeholders left, `handoff check` fails until a person fills them",
             list(draft.gaps),
         ),
     ]
-    if STAKEHOLDERS not in draft.gaps and not _has_decision_role(draft, config):
+    if names.stakeholders not in draft.gaps and not _has_decision_role(draft, config):
         roles = ", ".join(config.rules.decision_roles)
         groups.append(("no stakeholder has a decision role: say who decides", [f"one of: {roles}"]))
     return [(title, lines) for title, lines in groups if lines]
@@ -364,11 +374,16 @@ def _has_decision_role(draft: Draft, config: Config) -> bool:
     return any(role in accepted for role in roles)
 
 
-def _found(draft: Draft, section: str) -> str:
-    if section in draft.gaps:
+def _name(config: Config, section: str) -> str:
+    """The name of a drafting role; anything else (a model's unknown section) as written."""
+    return config.sections.name(section) if section in SECTIONS else section
+
+
+def _found(draft: Draft, config: Config, role: str) -> str:
+    if config.sections.name(role) in draft.gaps:
         return "MISSING (placeholder left)"
-    found = [i for i in draft.items if i.section == section]
-    if section != STAKEHOLDERS:
+    found = [i for i in draft.items if i.section == role]
+    if role != STAKEHOLDERS:
         return f"{len(found)} item(s)"
     people = {name_key(c.name) for c in draft.deal.contacts}
     people |= {name_key(i.person.name) for i in found if i.person is not None}
@@ -378,10 +393,10 @@ def _found(draft: Draft, section: str) -> str:
 
 def _term_reviewers(item: Candidate, config: Config) -> str:
     if not item.categories:
-        return f"{CUSTOM_TERMS}: under a terms heading; no category recognised it, so say which it is"
+        return f"{config.sections.custom_terms}: under a terms heading; no category recognised it, so say which it is"
     reviewers = []
     for name in item.categories:
         category = next(c for c in config.categories if c.name == name)
         reviewers.append(f"{name} -> {', '.join(category.reviewers)}")
     vague = f"; vague ({', '.join(item.vague)})" if item.vague else ""
-    return f"{CUSTOM_TERMS}: {'; '.join(reviewers)}{vague}"
+    return f"{config.sections.custom_terms}: {'; '.join(reviewers)}{vague}"
