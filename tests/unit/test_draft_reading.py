@@ -210,3 +210,84 @@ def test_the_crm_roles_table_and_notes_are_one_row_per_person(config: Config) ->
         "| Ana Ortiz | CNO | champion | CRM: crm.json; notes.md:1 |",
         "| Omar Haddad | Head of IT | economic buyer | CRM: crm.json; notes.md:1 |",
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We aim to have the Harrogate branch migrated before the audit.",
+        "We should be able to turn on barcode scanning for the cold store in week two.",
+        "We're hoping to connect the second warehouse by the end of the quarter.",
+        "We'd expect to finish the data mapping within three weeks of getting the extract.",
+        "Our implementation team will do its best to carry over five years of history.",
+        "I've asked our team to see if we can add a night-shift training session, no promises.",
+        "We'd like to have the pharmacy module on the same rollout.",
+        "Hopefully we can reuse their existing label printers.",
+        "In principle we can run a third workshop remotely if they want one.",
+        "If time allows we'll also build a stock-ageing report.",
+        "We're targeting a pilot on the Leeds line in the spring.",
+        "We intend to deliver the supplier portal in the first release.",
+    ],
+)
+def test_hedged_promises_without_a_promise_heading_are_drafted_marked_vague(config: Config, sentence: str) -> None:
+    # Not under a scope heading: the sentence's own words must make it a (vague) promise.
+    prepared = drafted(config, doc(f"## Call notes\n\n- {sentence}\n"))
+    promises = [i for i in prepared.items if i.section == PROMISES]
+    assert [i.quote for i in promises] == [sentence]
+    assert promises[0].vague, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We might lose them to a competitor if the pilot slips.",
+        "Maria asked whether we could add a Polish interface.",
+        "We should talk to their IT lead about the firewall next week.",
+        "We could not agree on the renewal cap yet.",
+    ],
+)
+def test_hedges_that_promise_nothing_are_not_promises(config: Config, sentence: str) -> None:
+    prepared = drafted(config, doc(f"## Call notes\n\n- {sentence}\n"))
+    assert PROMISES not in sections_of(prepared, sentence[:20])
+
+
+@pytest.mark.parametrize(
+    ("item", "answer"),
+    [
+        ("Priya asked about a Welsh-language portal.", "I explained it is on our roadmap but not in this order."),
+        ("Ben asked whether we could run the school booking form too.", "We told him that is out of scope."),
+        ("Legal asked us to keep the logs for 10 years.", "We agreed to 7 years, not 10."),
+    ],
+)
+def test_an_ask_and_the_answer_declining_it_are_one_exclusion(config: Config, item: str, answer: str) -> None:
+    prepared = drafted(config, doc(f"## Notes\n\n- {item} {answer}\n"))
+    exclusions = [i for i in prepared.items if i.section == EXCLUSIONS]
+    assert [i.quote for i in exclusions] == [f"{item} {answer}"]
+    assert exclusions[0].declined
+    assert not [i for i in prepared.items if i.section == PROMISES]
+
+
+@pytest.mark.parametrize(
+    ("formal", "notes"),
+    [
+        (
+            "Two on-site training days per depot for planners.",
+            "We'll run 2 on-site training days at each depot for the planners.",
+        ),
+        (
+            "Migration of customer records from Sage for all 9 branches.",
+            "We'll migrate the customer records from Sage for all 9 branches.",
+        ),
+        (
+            "One full day of on-site training at head office.",
+            "Training: one full day on site at head office, as in the order.",
+        ),
+    ],
+)
+def test_restatements_in_other_words_are_one_item(formal: str, notes: str) -> None:
+    assert restates(formal, notes)
+
+
+def test_different_promises_with_the_same_words_stay_apart() -> None:
+    assert not restates("Two on-site training days for planners.", "Three on-site training days for planners.")
+    assert not restates("Dispatch set up for the Leeds depot.", "Payroll set up for the York depot.")

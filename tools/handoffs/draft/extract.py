@@ -265,6 +265,21 @@ def _split_block(doc: str, block: list[tuple[int, str]], heading: str) -> Iterat
 
 
 def _pieces(text: str, begin: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans; an ask and the answer that declines it stay one piece."""
+    spans = list(_sentence_spans(text, begin))
+    n = 0
+    while n < len(spans):
+        start, end = spans[n]
+        if n + 1 < len(spans) and _ask_then_answer(text[start:end], text[spans[n + 1][0] : spans[n + 1][1]]):
+            # "Rhys asked about WhatsApp. I explained it is not part of this order." is one
+            # declined ask: the answer alone would lose what was asked.
+            end = spans[n + 1][1]
+            n += 1
+        yield start, end
+        n += 1
+
+
+def _sentence_spans(text: str, begin: int) -> Iterator[tuple[int, int]]:
     start = begin
     for match in _SENTENCE_END.finditer(text, begin):
         if _ABBREVIATION.search(text[start : match.start()].rstrip("\"')]")):
@@ -272,6 +287,10 @@ def _pieces(text: str, begin: int) -> Iterator[tuple[int, int]]:
         yield start, match.start()
         start = match.end()
     yield start, len(text)
+
+
+def _ask_then_answer(first: str, second: str) -> bool:
+    return bool(_ASK.search(first) and not _DECLINED.search(first) and _DECLINED.search(second))
 
 
 # --- classifying ---------------------------------------------------------------------------
@@ -446,6 +465,10 @@ _DECLINED = _cue(
     r"\b(?:we|i)\s+(?:can't|cannot|can\s+not|won't|will\s+not|don't|do\s+not)\b",
     r"\bnot\s+(?:possible|something\s+we\s+(?:do|offer))\b",
     r"\boutside\s+(?:this|the)\s+(?:award|scope|contract|deal|order|project)\b",
+    r"\bout\s+of\s+(?:scope|this\s+(?:award|contract|deal|order|project|engagement|release|phase))\b",
+    r"\bchange\s+(?:order|request)\b|\bon\s+(?:our|the)\s+roadmap\b",
+    # a counter-offer declines what was asked: "we agreed to 7 years, not 10"; "we offered X instead"
+    r"\b(?:agreed|offered|settled|committed)\s+(?:to|on)\b[^.;]*,\s*not\b|\b(?:we|i)\b[^.;]{0,60}\binstead\b",
 )
 # "excluding scheduled maintenance" qualifies a service level; it is not a boundary of scope.
 _QUALIFYING_EXCLUDING = _cue(r"\bexcluding\b", r"\bexcl\.")
@@ -554,6 +577,51 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# A hedged promise: we (or our team) say we will *try* to do something.  It is drafted in
+# Promised scope with a vague mark, so a person decides; it never vanishes and never reads
+# as firm.  The subject must be on our side and the hedge must govern an action, so
+# "we might lose them to a competitor" is left to the risk cues and "we can't" is no promise.
+_OUR_SIDE = (
+    r"(?:we|i|our\s+(?:\w+\s+)?(?:team|side|engineers|consultants|staff|people|crew|folks)|"
+    r"(?:the\s+)?(?:vendor|supplier|provider))"
+)
+_HEDGE = (
+    r"(?:should|might|may|could|would|aim|aims|aiming|hope|hopes|hoping|expect|expects|intend|intends|intending|"
+    r"target|targets|targeting|try|tries|trying|endeavou?r|like\s+to|love\s+to|want\s+to\s+try|"
+    r"do\s+(?:our|its|my|their)\s+(?:very\s+)?best|see\s+(?:if|whether)|look\s+(?:at|into)\s+whether|"
+    r"(?:can|will)\s+(?:probably|likely|possibly|hopefully|maybe))"
+)
+_LEADING_HEDGE = (
+    r"ideally|hopefully|in\s+principle|if\s+(?:time\s+allows|possible|all\s+goes\s+well|we\s+can)|"
+    r"with\s+(?:any\s+)?luck|all\s+being\s+well|tentatively|fingers\s+crossed"
+)
+_HEDGE_WORDS = _cue(_HEDGE, _LEADING_HEDGE)
+_HEDGED_PROMISE = _cue(
+    # "we should be able to", "we're hoping to", "we'd expect to", "our team will do its best to"
+    rf"\b{_OUR_SIDE}(?:'d|'re|'ll|'m|'ve|\s+would|\s+will|\s+are|\s+am|\s+have|\s+had)?"
+    rf"(?:\s+(?:also|still|really|then|certainly|definitely|asked\s+\w+\s+(?:team\s+)?to))?\s+{_HEDGE}\b"
+    r"(?!\s+(?:not|never)\b)(?!n't)",
+    # "Ideally we'd…", "Hopefully we can…", "In principle we can…", "If time allows we'll…"
+    rf"^(?:{_LEADING_HEDGE})\b[^.;]{{0,40}}?\b{_OUR_SIDE}\b",
+)
+# "We should be able to" but not "we could not agree", "we might lose", "we would need them to…".
+_NOT_A_PROMISE = _cue(
+    # "Ben asked whether we could also…" is their ask, not our promise
+    r"\b(?:asked|asks|asking|wondered|wanted\s+to\s+know|checked)\s+(?:\w+\s+){0,2}(?:whether|if)\b",
+    r"\b(?:might|may|could|would)\s+(?:lose|need|have\s+to|be\s+(?:late|blocked|forced)|miss|struggle)\b",
+    r"\b(?:should|could|might)\s+(?:talk|meet|ask|check|discuss|follow\s+up|schedule|chat|sync)\b",
+)
+
+
+def hedged_promise(text: str) -> str | None:
+    """The hedge of a first-person promise ("should" in "we should be able to"), or None."""
+    found = _HEDGED_PROMISE.search(text)
+    if found is None or _NOT_A_PROMISE.search(text):
+        return None
+    hedge = _HEDGE_WORDS.search(found.group(0))
+    return " ".join((hedge or found).group(0).lower().split())
+
+
 # Words that make a sentence a promise even when it also describes the customer.
 _FIRM_PROMISE = _cue(r"\bwe(?:'ll|\s+will)\b", r"\binclud", r"\bpromis", r"\bcommit")
 # "We will sign a BAA", "annual subscription for 14 locations": work or goods we deliver, even in a term.
@@ -613,6 +681,9 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
     declined = declined_ask(text)
     sections = _with_context(_cued(text), home, declined=declined)
     sections = _as_a_reader_would(sections, text, home)
+    hedge = None if declined else hedged_promise(text)
+    if hedge is not None and home not in _EXCLUSIVE_HEADINGS and PROMISES not in sections:
+        sections.insert(0, PROMISES)  # a hedged promise reaches the draft, marked vague below
     categories = term_categories(text, config)
     if not categories and CUSTOM_TERMS in sections and said_standard(text, config):
         sections.remove(CUSTOM_TERMS)  # "net 30 (standard)" under "Commercial terms" is not custom
@@ -621,8 +692,11 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
         sections.append(CUSTOM_TERMS)
     if CUSTOM_TERMS in sections:
         # A contract term is reviewed as a term; it is not also a promise of work.
-        sections = [s for s in sections if s != PROMISES or home == PROMISES or _DELIVERABLE.search(text)]
+        sections = [s for s in sections if s != PROMISES or home == PROMISES or hedge or _DELIVERABLE.search(text)]
     vague = tuple(dict.fromkeys(m.group(0).lower() for m in config.vague_pattern.finditer(text)))
+    if hedge is not None and not vague:
+        # The schema's vague list does not name this hedge; it is still not a firm promise.
+        vague = (hedge,)
     return [
         Candidate(
             section=section,

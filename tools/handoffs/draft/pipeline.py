@@ -159,27 +159,38 @@ _STOP = frozenset(
     re.findall(
         r"\w+",
         "a an the and or of to for in on at by with from as is are be will shall we our us they their them it its "
-        "this that these those all any up into per also can may would should just both each",
+        "this that these those all any up into per also can may would should just both each "
+        # who says it and how it is listed say nothing about what was promised either
+        "we'll we're we'd we've i i'll i'd i've you your run include includes including included "
+        "well there here than then",
     )
 )
+# Number words, so "Two training days" and "2 training days" state the same number.
+_NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
 _FORMAL = re.compile(r"order|contract|proposal|sow|statement|agreement|quote|msa|schedule", re.IGNORECASE)
 _SAME_ENOUGH = 0.75  # share of the shorter statement's words the other one repeats
-_MIN_WORDS = 4  # shorter statements are too generic to call two of them one
+_MIN_WORDS = 3  # shorter statements are too generic to call two of them one
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """A crude stem: "migration" and "migrate", "automatic" and "automatically" agree."""
+    return _NUMBER_WORDS.get(word, word[:5])
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in re.findall(r"[\w'-]+", text.casefold()) if w not in _STOP)
+    # "on-site" and "on site" are the same words; so are "re-key" and "re key".
+    words = re.findall(r"[\w']+", text.casefold())
+    return frozenset(_stem(w) for w in words if w not in _STOP)
 
 
 def _numbers(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\d+(?:[.,]\d+)?", text))
+    words = re.findall(r"[a-z]+", text.casefold())
+    return frozenset(re.findall(r"\d+(?:[.,]\d+)?", text)) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
 
 
 def restates(first: str, second: str) -> bool:
