@@ -19,6 +19,7 @@ from handoffs.draft.extract import (
     KEY_DATES,
     PROMISES,
     REQUIREMENTS,
+    RISKS,
     STAKEHOLDERS,
     SourceDoc,
     heading_topic,
@@ -291,3 +292,38 @@ def test_restatements_in_other_words_are_one_item(formal: str, notes: str) -> No
 def test_different_promises_with_the_same_words_stay_apart() -> None:
     assert not restates("Two on-site training days for planners.", "Three on-site training days for planners.")
     assert not restates("Dispatch set up for the Leeds depot.", "Payroll set up for the York depot.")
+
+
+def test_a_question_agrees_to_nothing(config: Config) -> None:
+    prepared = drafted(config, doc("## Notes\n\n- Could you also confirm the patient data stays in the EU?\n"))
+    assert not sections_of(prepared, "Could you also confirm") & {CUSTOM_TERMS, REQUIREMENTS, PROMISES}
+
+
+def test_a_hedged_go_live_is_a_vague_promise_not_a_requirement(config: Config) -> None:
+    hedged = "We're hoping to have the first depot live by 2027-02-15."
+    firm = "The first depot must be live by 2027-02-15."
+    prepared = drafted(config, doc(f"## Notes\n\n- {hedged}\n- {firm}\n"))
+    assert sections_of(prepared, hedged) == {PROMISES, KEY_DATES}
+    assert REQUIREMENTS in sections_of(prepared, firm)
+
+
+@pytest.mark.parametrize("heading", ["What we need from them", "Before kick-off they must provide", "Customer actions"])
+def test_what_the_customer_must_provide_is_an_implementation_requirement(config: Config, heading: str) -> None:
+    prepared = drafted(config, doc(f"## {heading}\n\n- A list of vehicles with registration numbers.\n"))
+    assert sections_of(prepared, "A list of vehicles") == {REQUIREMENTS}
+
+
+def test_document_dates_and_data_flows_are_not_misread(config: Config) -> None:
+    prepared = drafted(
+        config,
+        doc(
+            "Order date: 2026-11-27\n\n"
+            "## Needs\n\n"
+            "- We need a read-only export of the pharmacy database.\n"
+            "- Integration with their Xero ledger for invoice export.\n"
+        ),
+    )
+    assert not sections_of(prepared, "Order date")
+    assert RISKS not in sections_of(prepared, "We need a read-only export")
+    assert REQUIREMENTS in sections_of(prepared, "We need a read-only export")
+    assert REQUIREMENTS in sections_of(prepared, "Integration with their Xero")

@@ -322,6 +322,7 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         GOAL,
         _cue(
             r"\bgoals?\b",
+            r"\bpurpose\b",
             r"objectives?",
             r"\bwhy\b",
             r"business\s+case",
@@ -347,7 +348,21 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"evaluation\s+(?:panel|team|committee)",
         ),
     ),
-    (REQUIREMENTS, _cue(r"requirements?", r"technical", r"implementation", r"integrations?", r"prerequisites")),
+    (
+        REQUIREMENTS,
+        _cue(
+            r"requirements?",
+            r"technical",
+            r"implementation",
+            r"integrations?",
+            r"prerequisites",
+            # "What we need from them", "Before kick-off they must provide", "Customer actions"
+            r"\bneeds?\s+from\s+(?:them|the\s+customer|the\s+client|\w+)\b",
+            r"\b(?:they|customer|client)\s+(?:must|need\s+to|needs\s+to|has\s+to|have\s+to)\s+(?:provide|do|send|supply|give)\b",
+            r"\bwhat\s+they\s+(?:need|must|have)\s+to\s+(?:do|provide|send|supply|give)\b",
+            r"\b(?:customer|client)\s+(?:tasks|actions|responsibilities|to-?dos?|inputs)\b",
+        ),
+    ),
     (
         CUSTOM_TERMS,
         _cue(
@@ -431,6 +446,7 @@ _BINDING_DATE = _cue(
 )
 # A sentence only about when a document was written is not a key date.
 _DOCUMENT_DATE = _cue(
+    r"^(?:order|quote|proposal|document|form|issue)\s+date\b",
     r"^(?:prepared|issued|drafted|written|sent|dated|updated|last\s+updated)\b",
     r"\b(?:written|prepared|compiled)\s+by\b",
 )
@@ -479,7 +495,8 @@ _SERVICE_LEVEL = _cue(
 )
 # Money owed, invoices, notice: a clause about payment names an office, never a stakeholder.
 _PAYMENT_CLAUSE = _cue(
-    r"\binvoice",
+    # "invoice export" is a data flow to build, not a clause about money owed
+    r"\binvoic(?:e|es|ed|ing)\b(?!\s+(?:export|exports|data|sync|feed|file|files|import|matching|scanning|ocr)\b)",
     r"\bpayment",
     r"\bpaid\b|\bpays?\b",
     r"\bnet\s*\d{1,3}\b",
@@ -496,6 +513,9 @@ _QUANTITY_SOLD = (
     r"(?:seats|licen[cs]es|users|sites|locations|schools|stores|workshops|sessions|days|accounts)\b"
 )
 _QUANTITY = re.compile(_QUANTITY_SOLD, re.IGNORECASE)
+
+# "… before go-live": a requirement when said firmly.
+_GO_LIVE_BOUND = _cue(r"\bbefore\s+(?:go[- ]live|we\s+can\s+start)\b")
 
 # Sentence-level cues, one pattern per section (a sentence may match several).
 CUES: dict[str, re.Pattern[str]] = {
@@ -562,7 +582,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bcompetitor\b|\bskeptic\w*|\bsceptic\w*|\bpushback\b|\bresist\w*|\bunhappy\b|\bescalat\w*",
         r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b",
         r"\bunreliable\b|\bhard\s+to\b|\b(?:may|might|could)\s+(?:make|cause|affect|prevent|hurt|break|revisit|not\s+support)\b",
-        r"\bdrops?\s+(?:for|out)\b|\bcannot\s+be\s+trained\b|\bonly\s+exports?\b",
+        r"\bdrops?\s+(?:for|out)\b|\bcannot\s+be\s+trained\b|(?<![-\w])only\s+exports?\b",
     ),
     REQUIREMENTS: _cue(
         r"\b(?:sso|saml|scim|okta|azure\s+ad|entra|ldap|vpn|firewall|allow[- ]?list|ip\s+whitelist|sftp|mfa)\b",
@@ -573,7 +593,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bmust\s+(?:provide|supply|give|grant|share)\b|\bmust\s+be\s+(?:hosted|stored|encrypted|processed|shared)\b",
         r"\b(?:stored|stays?|hosted|kept|resides?)\s+in\s+(?:the\s+)?(?:[A-Z]{2,3}|eu|uk|us|canada|canadian|european|\w+an)\b[^.]*\bdata\s+cent(?:re|er)s?\b|\bdata\s+residency\b",
         r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
-        r"\bbefore\s+(?:go[- ]live|we\s+can\s+start)\b",
+        _GO_LIVE_BOUND.pattern,
+        r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
+        r"\bsingle\s+sign[- ]on\b|\badmin(?:istrator)?\s+(?:access|rights|account)\b",
+        r"\b(?:we|we'll)\s+(?:need|require)\s+(?:a|an|the|their|its|access|admin|read|write|credentials)\b",
     ),
 }
 
@@ -679,12 +702,17 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
     text = sentence.text
     home = _topic(sentence)
     declined = declined_ask(text)
-    sections = _with_context(_cued(text), home, declined=declined)
-    sections = _as_a_reader_would(sections, text, home)
     hedge = None if declined else hedged_promise(text)
+    sections = _with_context(_cued(text), home, declined=declined)
+    sections = _as_a_reader_would(sections, text, home, hedged=hedge is not None)
+    question = text.rstrip("\"')*_ ").endswith("?")
+    if question:
+        # "Could you confirm the data stays in the UK?" asks; it agrees, promises and binds nothing.
+        sections = [s for s in sections if s not in _NOT_FROM_A_QUESTION]
+        hedge = None
     if hedge is not None and home not in _EXCLUSIVE_HEADINGS and PROMISES not in sections:
         sections.insert(0, PROMISES)  # a hedged promise reaches the draft, marked vague below
-    categories = term_categories(text, config)
+    categories = () if question else term_categories(text, config)
     if not categories and CUSTOM_TERMS in sections and said_standard(text, config):
         sections.remove(CUSTOM_TERMS)  # "net 30 (standard)" under "Commercial terms" is not custom
     if categories and EXCLUSIONS not in sections:
@@ -721,6 +749,7 @@ def _cued(text: str) -> list[str]:
     return sections
 
 
+_NOT_FROM_A_QUESTION = (PROMISES, CUSTOM_TERMS, REQUIREMENTS, EXCLUSIONS, KEY_DATES, SUCCESS)
 _NOT_UNDER_EXCLUSIVE = (PROMISES, EXCLUSIONS, RISKS, REQUIREMENTS, SUCCESS, GOAL, STAKEHOLDERS)
 
 
@@ -747,7 +776,7 @@ def _only_a_quantity(text: str) -> bool:
     return bool(_QUANTITY.search(text)) and not CUES[PROMISES].search(_QUANTITY.sub(" ", text))
 
 
-def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list[str]:
+def _as_a_reader_would(sections: list[str], text: str, home: str | None, *, hedged: bool = False) -> list[str]:
     """Drop what a careful reader would not take from the words alone; add binding dates."""
     drop: set[str] = set()
     if _PAYMENT_CLAUSE.search(text) and home != STAKEHOLDERS:
@@ -765,10 +794,15 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None) -> list
     not_success = _NOT_SUCCESS.search(text) or go_live_date or _SERVICE_LEVEL_TERM.search(text)
     if not_success and home != SUCCESS:
         drop.add(SUCCESS)  # a go-live date or an SLA is not a success criterion
+    if hedged and home != REQUIREMENTS and not CUES[REQUIREMENTS].search(_GO_LIVE_BOUND.sub(" ", text)):
+        drop.add(REQUIREMENTS)  # "we should have it ready before go-live" hopes; it binds nobody yet
+    sections = [s for s in sections if s not in drop]
+    if _DOCUMENT_DATE.search(text):
+        drop.add(KEY_DATES)  # "Order date: 2026-11-27" dates the paper, not the work
     sections = [s for s in sections if s not in drop]
     if _DATE.search(text) and not _DOCUMENT_DATE.search(text):
         sections.append(KEY_DATES)
-        if _BINDING_DATE.search(text) and EXCLUSIONS not in sections:
+        if _BINDING_DATE.search(text) and EXCLUSIONS not in sections and not hedged:
             sections.append(REQUIREMENTS)  # a go-live date binds the receiving team
     return sections
 
