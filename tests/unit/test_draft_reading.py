@@ -327,3 +327,11 @@ def test_document_dates_and_data_flows_are_not_misread(config: Config) -> None:
     assert RISKS not in sections_of(prepared, "We need a read-only export")
     assert REQUIREMENTS in sections_of(prepared, "We need a read-only export")
     assert REQUIREMENTS in sections_of(prepared, "Integration with their Xero")
+
+
+def test_only_a_special_terms_heading_makes_an_unrecognised_sentence_a_custom_term(config: Config) -> None:
+    line = "Fees are invoiced annually in advance."
+    plain = drafted(config, doc(f"## Commercial terms\n\n- {line}\n"))
+    special = drafted(config, doc(f"## Special conditions\n\n- {line}\n"))
+    assert CUSTOM_TERMS not in sections_of(plain, line)  # standard billing, not for a reviewer
+    assert CUSTOM_TERMS in sections_of(special, line)  # the heading says it departs from the standard

@@ -653,6 +653,22 @@ _DELIVERABLE = _cue(r"\bwe(?:'ll|\s+will)\s+(?!not\b)", r"\bsubscription\s+for\b
 _CUSTOMER_PROVIDES = _cue(
     r"\b(?:they|the\s+customer|the\s+client|the\s+district|the\s+county|their\s+(?:it|team))\s+(?:must|need\s+to|has\s+to|have\s+to|will\s+need\s+to)\s+(?:provide|supply|give|grant|share|send)\b"
 )
+# A heading saying its terms depart from the standard ones ("Special conditions", "Terms
+# specific to this award"), unlike "Commercial terms" or "Pricing", which hold standard ones too.
+_SPECIAL_TERMS = _cue(
+    r"\bspecial\b",
+    r"\bcustom\b",
+    r"\bnon[- ]?standard\b",
+    r"\bbespoke\b",
+    r"\bexceptions?\b",
+    r"\bdeviations?\b",
+    r"\bspecific\s+to\b",
+    r"\bnegotiated\b",
+    r"\bside\s+letter\b",
+    r"\baddend",
+    r"\bredlines?\b",
+    r"\bagreed\s+changes\b",
+)
 # "customer success manager" is a role, not a success criterion.
 _NOT_SUCCESS = _cue(r"\bcustomer\s+success\b")
 _SERVICE_LEVEL_TERM = _cue(r"\b(?:uptime|availability|response\s+time|resolution|sla|service\s+level)\b")
@@ -713,8 +729,15 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
     if hedge is not None and home not in _EXCLUSIVE_HEADINGS and PROMISES not in sections:
         sections.insert(0, PROMISES)  # a hedged promise reaches the draft, marked vague below
     categories = () if question else term_categories(text, config)
-    if not categories and CUSTOM_TERMS in sections and said_standard(text, config):
-        sections.remove(CUSTOM_TERMS)  # "net 30 (standard)" under "Commercial terms" is not custom
+    if (
+        not categories
+        and CUSTOM_TERMS in sections
+        and (said_standard(text, config) or not _SPECIAL_TERMS.search(sentence.heading))
+    ):
+        # "net 30 (standard)" or "invoiced annually in advance" under "Commercial terms" is
+        # not custom: only a heading that says its terms are special ("Special conditions")
+        # sends a sentence no category recognises to a reviewer (as `other`).
+        sections.remove(CUSTOM_TERMS)
     if categories and EXCLUSIONS not in sections:
         # Mirrors `skip_sections` in custom-terms.yaml: a boundary is not a custom term.
         sections.append(CUSTOM_TERMS)
