@@ -10,7 +10,7 @@ is refused when ``schema/`` is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import re2
@@ -60,48 +60,79 @@ def compile_pattern(pattern: str) -> Pattern:
 
 
 # How many bytes a UTF-8 character takes, by its first byte's high four bits: the step
-# RE2's binding takes past an empty match, so ``starts_in`` steps the same way.
+# RE2's binding takes past an empty match, so every scan here steps the same way.
 _UTF8_LENGTH = (1,) * 12 + (2, 2, 3, 4)
+_NO_SPAN = (-1, -1)
 
 
 class Re2Pattern:
     """A compiled RE2 pattern as rules use it, without the binding's cost on ``str``.
 
     For ``str`` text the binding encodes the whole text to UTF-8 on every call and maps
-    each match's byte offsets back to characters in Python, which costs more than RE2's
-    matching itself.  ASCII text has the same offsets as its bytes, so it is matched as
-    bytes; other text takes the binding's own ``str`` path.  ``starts_in`` answers in bytes
-    for callers that only need to know where matches are (``Handoff.lines_matching``).
+    every offset of every match back to characters in Python, which costs several times
+    RE2's matching itself.  Here the text's UTF-8 bytes are matched and only the offsets
+    a caller asks for are turned into characters (for ASCII text they are the same
+    numbers).  RE2 is asked through the binding's compiled object directly when it
+    offers it, skipping a generator and a match object per search.  ``starts_in``
+    answers in bytes for callers that only need to know where matches are
+    (``Handoff.lines_matching``).
     """
 
-    __slots__ = ("_regexp", "_splits_characters")
+    __slots__ = ("_match_spans", "_regexp", "_splits_characters")
 
     def __init__(self, regexp: Any) -> None:
         self._regexp = regexp
         # `\C` (any byte) and `\B` (RE2's is ASCII-only, so it holds between two bytes of one
         # character) can put a match's edge inside a character; text without either cannot.
         self._splits_characters = "\\C" in self.pattern or "\\B" in self.pattern
+        self._match_spans = _span_matcher(regexp)
+
+    def __reduce__(self) -> tuple[type[Re2Pattern], tuple[Any]]:
+        return Re2Pattern, (self._regexp,)  # for worker processes: the binding pickles its pattern
 
     @property
     def pattern(self) -> str:
         return str(self._regexp.pattern)
 
     def search(self, text: str, /) -> Match | None:
-        if not text.isascii():
+        if text.isascii():
+            data = text.encode("ascii")
+            spans = self._match_spans(data, 0, len(data))
+            return None if spans is None else _BytesMatch(data, spans, None)
+        if self._splits_characters:
             # Whether there is a match at all is the same search over the same bytes; most
-            # searches find nothing, and only a match needs its offsets in characters.
-            if self._regexp.search(text.encode()) is None:
+            # searches find nothing, and only a match needs the binding's own offsets.
+            if self._match_spans(text.encode(), 0, len(text.encode())) is None:
                 return None
             match: Match | None = self._regexp.search(text)
             return match
-        found = self._regexp.search(text.encode("ascii"))
-        return None if found is None else _AsciiMatch(found)
+        data = text.encode()
+        spans = self._match_spans(data, 0, len(data))
+        return None if spans is None else _BytesMatch(data, spans, _CharOffsets(data))
 
     def finditer(self, text: str, /) -> Iterator[Match]:
-        if not text.isascii():
+        if text.isascii():
+            return self._finditer(text.encode("ascii"), None)
+        if self._splits_characters:
             matches: Iterator[Match] = self._regexp.finditer(text)
             return matches
-        return (_AsciiMatch(found) for found in self._regexp.finditer(text.encode("ascii")))
+        data = text.encode()
+        return self._finditer(data, _CharOffsets(data))
+
+    def _finditer(self, data: bytes, chars: _CharOffsets | None) -> Iterator[Match]:
+        for spans in self._all_spans(data):
+            yield _BytesMatch(data, spans, chars)
+
+    def _all_spans(self, data: bytes) -> Iterator[list[tuple[int, int]]]:
+        """Every match in ``data``, searched as the binding's ``finditer`` searches ``data.decode()``."""
+        pos, end = 0, len(data)
+        while (spans := self._match_spans(data, pos, end)) is not None:
+            yield spans
+            if pos == end:
+                return
+            stop = spans[0][1]
+            # An empty match where the search began: step over one character, as the binding does.
+            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if stop == pos else stop
 
     def starts_in(self, data: bytes, /) -> Iterator[int]:
         """Byte offsets where the matches ``finditer`` finds in ``data.decode()`` start.
@@ -112,14 +143,8 @@ class Re2Pattern:
         if self._splits_characters:
             yield from self._starts_via_text(data)
             return
-        pos, end = 0, len(data)
-        while (found := self._regexp.search(data, pos)) is not None:
-            start, stop = _whole_span(found)
-            yield start
-            if pos == end:
-                return
-            # An empty match where the search began: step over one character, as the binding does.
-            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if stop == pos else stop
+        for spans in self._all_spans(data):
+            yield spans[0][0]
 
     def _starts_via_text(self, data: bytes) -> Iterator[int]:
         """``starts_in`` through the binding's ``str`` matches, for a match edge inside a character.
@@ -135,42 +160,86 @@ class Re2Pattern:
             yield offset
 
 
-def _whole_span(match: Any) -> tuple[int, int]:
-    """The span of the whole match.
+SpanMatcher = Callable[[bytes, int, int], "list[tuple[int, int]] | None"]
 
-    The binding's ``start()``/``end()`` first ask RE2 how many groups the pattern has,
-    which RE2 answers by walking the whole pattern: for the union of every custom-term
-    pattern that costs more than the search.  Its spans are kept in ``_spans`` (the
-    binding's version is pinned by hash in requirements/); without them, the public way.
+
+def _span_matcher(regexp: Any) -> SpanMatcher:
+    """``(data, pos, endpos) -> spans of the whole match and each group, or None``.
+
+    The binding's compiled object (``_regexp``) answers this in one call; its public
+    ``search`` wraps the same call in a generator and a match object.  The binding is
+    pinned by hash in requirements/; should a release drop the object, the public way.
     """
-    spans = getattr(match, "_spans", None)
-    if spans is not None:
+    compiled = getattr(regexp, "_regexp", None)
+    match = getattr(compiled, "Match", None)
+    if match is not None:
+        unanchored = re2._Anchor.UNANCHORED  # the binding's own constant, as its search passes it
+
+        def spans(data: bytes, pos: int, endpos: int) -> list[tuple[int, int]] | None:
+            found: list[tuple[int, int]] = match(unanchored, data, pos, endpos)
+            return None if found[0] == _NO_SPAN else found
+
+        return spans
+
+    def public(data: bytes, pos: int, endpos: int) -> list[tuple[int, int]] | None:
+        found = regexp.search(data, pos, endpos)
+        return None if found is None else [found.span(g) for g in range(regexp.groups + 1)]
+
+    return public
+
+
+class _CharOffsets:
+    """Byte offsets in UTF-8 ``data`` as character offsets, for matches found in order.
+
+    Matches are visited left to right, so each conversion counts only the characters
+    since the previous one: a whole scan stays linear in the text's length.
+    """
+
+    __slots__ = ("_byte", "_char", "_data")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._byte = self._char = 0
+
+    def at(self, offset: int) -> int:
+        if offset < self._byte:  # a group before the last offset asked for: count from the start
+            return len(self._data[:offset].decode())
+        self._char += len(self._data[self._byte : offset].decode())
+        self._byte = offset
+        return self._char
+
+
+class _BytesMatch:
+    """A match in the UTF-8 bytes of a text: character offsets and ``str`` groups, as ``re`` gives.
+
+    ``chars`` is ``None`` for ASCII text, whose byte offsets are its character offsets.
+    """
+
+    __slots__ = ("_chars", "_data", "_end", "_spans", "_start")
+
+    def __init__(self, data: bytes, spans: list[tuple[int, int]], chars: _CharOffsets | None) -> None:
+        self._data = data
+        self._spans = spans
+        self._chars = chars
         start, end = spans[0]
-        return int(start), int(end)
-    return int(match.start()), int(match.end())
-
-
-class _AsciiMatch:
-    """A match in the bytes of ASCII text: the same offsets, and strings for its groups."""
-
-    __slots__ = ("_end", "_match", "_start")
-
-    def __init__(self, match: Any) -> None:
-        self._match = match
-        self._start, self._end = _whole_span(match)
+        self._start, self._end = (start, end) if chars is None else (chars.at(start), chars.at(end))
 
     def start(self, group: int = 0, /) -> int:
-        return self._start if group == 0 else int(self._match.start(group))
+        return self._start if group == 0 else self._offset(self._spans[group][0])
 
     def end(self, group: int = 0, /) -> int:
-        return self._end if group == 0 else int(self._match.end(group))
+        return self._end if group == 0 else self._offset(self._spans[group][1])
+
+    def _offset(self, byte: int) -> int:
+        if byte < 0 or self._chars is None:
+            return byte  # -1 for a group that took no part, as in ``re``
+        return len(self._data[:byte].decode())
 
     def group(self, group: int = 0, /) -> str | None:
-        if group == 0:
-            whole: bytes = self._match.string[self._start : self._end]
-            return whole.decode("ascii")
-        found: bytes | None = self._match.group(group)
-        return found.decode("ascii") if found is not None else None
+        start, end = self._spans[group]
+        if start < 0:
+            return None
+        return self._data[start:end].decode()
 
 
 class PatternSet:
