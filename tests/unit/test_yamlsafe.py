@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from handoffs.document import yamlsafe
 from handoffs.document.yamlsafe import Scalar, load
 
 
@@ -228,3 +231,20 @@ def test_a_librarys_own_nesting_limit_reads_like_ours(monkeypatch: pytest.Monkey
     assert [(p.kind, p.line, p.message) for p in doc.problems] == [
         ("syntax", 4, "values nested more than 32 levels deep")
     ]
+
+
+_NESTING_PIECES = ("- ", "? ", "  ", "    ", "[", "]", "{", "}", "a: ", "b", "'", '"', "#", ", ", "\n")
+
+
+@settings(deadline=None, database=None, max_examples=400)
+@given(st.lists(st.sampled_from(_NESTING_PIECES), max_size=400).map("".join))
+def test_the_cheap_depth_bound_never_skips_a_walk_that_would_blank_something(text: str) -> None:
+    """Most front matter skips the guard's line walk on a bound from a few C scans; the bound must hold."""
+    if yamlsafe._depth_bound(text) <= yamlsafe._SCAN_DEPTH:
+        assert yamlsafe._walk_and_blank(text) == (text, [])
+
+
+def test_the_depth_bound_lets_deep_text_through_to_the_walk() -> None:
+    text = "".join(f"{'  ' * n}k{n}:\n" for n in range(yamlsafe._SCAN_DEPTH + 1))
+    assert yamlsafe._depth_bound(text) > yamlsafe._SCAN_DEPTH
+    assert yamlsafe._blank_deep_nesting(text)[1], "deep enough to be blanked"

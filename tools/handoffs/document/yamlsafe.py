@@ -127,7 +127,8 @@ class _Builder:
         if loc not in self._doc.lines:  # a mapping's value is already on its key's line
             self._doc.lines[loc] = self._line(event)
         if isinstance(event, yaml.ScalarEvent):  # most nodes: spared the collection and alias tests
-            self._refuse_anchor_and_tag(event)
+            if event.anchor is not None or event.tag is not None:  # most scalars have neither
+                self._refuse_anchor_and_tag(event)
             return self.scalar(loc, event)
         if len(loc) >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             # Front matter is a few levels deep; deeper nesting is garbage or an attack on
@@ -166,8 +167,9 @@ class _Builder:
 
     def mapping(self, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        while not isinstance(self._events[self._pos], yaml.MappingEndEvent):
-            key_event = self._next()
+        events, lines, first_line = self._events, self._doc.lines, self._first_line
+        while not isinstance(key_event := events[self._pos], yaml.MappingEndEvent):
+            self._pos += 1
             key = self._key(key_event)
             value_event = self._next()
             if key is None:
@@ -178,14 +180,16 @@ class _Builder:
                 self._skip(value_event)
                 continue
             child = (*loc, key)
-            self._doc.lines[child] = self._line(key_event)
+            # `_line`, spelt out: this runs for every key of every front matter.
+            mark = key_event.start_mark
+            lines[child] = (int(mark.line) if mark is not None else 0) + first_line
             result[key] = self.node(child, value_event)
-        self._next()
+        self._pos += 1
         return result
 
     def _key(self, event: yaml.Event) -> str | None:
         if isinstance(event, yaml.ScalarEvent):
-            if getattr(event, "anchor", None) is not None:
+            if event.anchor is not None:
                 self._problem("alias", "anchors are not allowed", event)
             if event.tag is not None:
                 self._refuse_explicit_tag(event)
@@ -329,8 +333,13 @@ def _blank_deep_nesting(text: str) -> tuple[str, list[int]]:
     levels (indentation steps and compact ``- `` indicators). It only has to keep
     libyaml from reaching its own limit; the builder measures the real depth.
     """
-    if len(text) < _SCAN_DEPTH:  # too short to nest that deep: the common case costs nothing
+    if len(text) < _SCAN_DEPTH or _depth_bound(text) <= _SCAN_DEPTH:  # nearly every file: no walk
         return text, []
+    return _walk_and_blank(text)
+
+
+def _walk_and_blank(text: str) -> tuple[str, list[int]]:
+    """The line-by-line walk ``_blank_deep_nesting`` does when the cheap bound cannot rule it out."""
     lines = text.split("\n")
     found: list[int] = []
     indents: list[int] = []
@@ -362,6 +371,21 @@ def _blank_deep_nesting(text: str) -> tuple[str, list[int]]:
     if not found:  # nearly every file: hand back the text as it came, without a rebuilt copy
         return text, found
     return "\n".join(lines), found
+
+
+_INDENTATION = re.compile(r"\n +")  # far cheaper than `^ +` with MULTILINE, tried at every character
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of every depth the walk below can estimate, from a few scans in C.
+
+    The walk's block depth is a stack of ever deeper indentations (at most one per
+    distinct indentation) plus the compact ``- ``/``? `` indicators of one line (at most
+    all of them); its flow depth grows only at an opening bracket.
+    """
+    indentations = len(set(_INDENTATION.findall(text))) + 2  # + no indentation, + the first line's
+    indicators = text.count("- ") + text.count("? ")
+    return indentations + indicators + text.count("[") + text.count("{")
 
 
 def _compact_indicators(stripped: str) -> int:
