@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from handoffs.document import body
 from handoffs.document.body import Body, Item, Row, parse_body, section_key
 
 # Line numbers below are file lines: the body starts on line 10 of its file.
@@ -178,3 +181,15 @@ def test_the_rules_named_one_by_one_are_commonmark_with_tables() -> None:
     )
     expected = MarkdownIt("commonmark").enable("table").tree(text).pretty(srcmap=True)
     assert _parser().tree(text).pretty(srcmap=True) == expected
+
+
+_OPENERS = st.sampled_from(["> ", ">", "- ", "-\t", "* ", "+ ", "1. ", "12) ", "\u0661. ", " ", "\t", "x", "-"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_OPENERS, st.integers(min_value=0, max_value=60)), max_size=4))
+def test_the_fast_deep_line_scan_agrees_with_the_pattern_it_stands_for(runs: list[tuple[str, int]]) -> None:
+    """RE2 tells whether any line nests too deep; Python's pattern (which rewrites the line) must agree."""
+    text = "".join(opener * count for opener, count in runs) + "\nnext line\n" + "> " * 50
+    for candidate in (text, text.rsplit("\n", 1)[0]):
+        assert (body._ANY_DEEP_LINE.search(candidate) is None) == (body._DEEP_LINE.search(candidate) is None)

@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 from markdown_it_pyrs import MarkdownIt, Node
 
 from handoffs.document.source import strip_zero_width
+from handoffs.matching import compile_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +170,19 @@ _CONTAINERS = frozenset({"blockquote", "bullet_list", "ordered_list", "list_item
 
 Span = tuple[int, int]
 
+# What every code block or piece of HTML needs somewhere in the text: a fence (``` or ~~~),
+# four columns of indentation (spaces or a tab, after any list or quote markers), or "<".
+# Substring tests, each a memchr-speed scan; a regular expression costs a hundred times more.
+_CODE_OR_HTML_NEEDS = (b"`", b"~", b"<", b"\t", b"    ")
+
 # A line opening this many quotes or lists at once: no handoff does, and the parser's
 # tree for tens of thousands of them overflows the stack when it is freed.
 MAX_OPENED_PER_LINE = 50
 _DEEP_LINE = re.compile(rf"^(?:[ \t]*(?:>|[-+*][ \t]|\d{{1,9}}[.)][ \t])){{{MAX_OPENED_PER_LINE},}}.*$", re.MULTILINE)
+# Whether any line is that deep, in one linear RE2 scan: Python's engine tries the pattern
+# at every character and costs several times the Markdown parse.  `\p{Nd}` is what `\d`
+# means in Python; only the rare document with such a line is rewritten, by `_DEEP_LINE`.
+_ANY_DEEP_LINE = compile_pattern("(?m)" + _DEEP_LINE.pattern.replace("\\d", "\\p{Nd}"))
 
 
 def parse_body(text: str, first_line: int, last_line: int) -> Body:
@@ -181,7 +191,7 @@ def parse_body(text: str, first_line: int, last_line: int) -> Body:
     A line nesting more than ``MAX_OPENED_PER_LINE`` quotes or lists is read as blank
     (its own line numbers and the others' stay as they are).
     """
-    if _DEEP_LINE.search(text):
+    if _ANY_DEEP_LINE.search(text):
         text = _DEEP_LINE.sub("", text)
     try:
         root = _tree(text)
@@ -243,7 +253,8 @@ class _BodyBuilder:
     def build(self, root: Node) -> Body:
         blocks = root.children
         whole = root.srcmap or (0, len(self.src.data))
-        self._scan(blocks, whole)
+        if any(needed in self.src.data for needed in _CODE_OR_HTML_NEEDS):  # most bodies hold neither: no walk
+            self._scan(blocks, whole)
         boundaries = [i for i, node in enumerate(blocks) if node.name in _HEADINGS and node.meta["level"] <= 2]
         sections = []
         for n, start in enumerate(boundaries):
@@ -278,6 +289,13 @@ class _BodyBuilder:
 
     def _item(self, item: Node, default: Span) -> Item:
         span = item.srcmap or default
+        parts = item.children
+        if len(parts) == 1 and parts[0].name == "paragraph":  # a loose item of one paragraph
+            text = self.src.text(*(parts[0].srcmap or span))
+            return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
+        if parts and all(node.name not in _BLOCKS for node in parts):  # a tight item: words only
+            text = self._words(parts, span)
+            return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
         own: list[str] = []
         children: list[Item] = []
         words: list[Node] = []  # a tight item holds its words directly, without a paragraph
@@ -345,6 +363,8 @@ class _BodyBuilder:
 
 def _has_content(node: Node) -> bool:
     """Whether ``node`` publishes anything: words, code, a rule or a table (not a comment)."""
+    if node.name == "paragraph":  # the usual first block: its children are all inline words
+        return bool(node.children)
     for part in node.walk():
         name = part.name
         if name in _ALWAYS_CONTENT or name not in _BLOCKS:
