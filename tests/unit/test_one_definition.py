@@ -8,12 +8,21 @@ read with ``tokenize``, so comments and docstrings that merely mention a fact do
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import tokenize
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from handoffs.approval_record import who_approved
+from handoffs.metrics.analysis import HandoffRecord
+from handoffs.metrics.compute import readiness_at_kickoff
+from handoffs.metrics.reviews import ReviewData, Unavailable
+from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "handoffs"
 
@@ -58,6 +67,11 @@ SINGLE = {
     "the first-milestone issue's marker": (_any(lambda s: "handoff-first-milestone" in s), {"milestone_issue.py"}),
     "the first-milestone issue's label": (_any(lambda s: s == "first-milestone"), {"milestone_issue.py"}),
     "GitHub's comment size limit": (_any(lambda s: s.isdigit() and 60_000 <= int(s) <= 70_000), {"github.py"}),
+    "where the GitHub token is read from": (_any(lambda s: s in ("GH_TOKEN", "GH_ENTERPRISE_TOKEN")), {"github.py"}),
+    "an approval without a pull request has no reviews": (
+        _any(lambda s: "names no pull request" in s),
+        {"approval_record.py"},
+    ),
 }
 
 
@@ -65,3 +79,102 @@ SINGLE = {
 def test_written_down_in_one_module_only(fact: str) -> None:
     matches, owners = SINGLE[fact]
     assert _where(matches) == owners
+
+
+# fact -> (a comparison that decides it, the one module allowed to write it)
+DECIDED = {
+    "a date has passed (overdue)": (re.compile(r"<\s*(?:ctx\.)?today\b|\btoday\s*>(?!=)"), {"verdicts.py"}),
+    # an approval's moment set against a kickoff, either way round
+    "approved before the kickoff": (
+        re.compile(r"approved_at\S*\s*[<>]=?\s*\S*kickoff|kickoff\S*\s*[<>]=?\s*\S*approved_at"),
+        {"verdicts.py"},
+    ),
+}
+
+
+def _code_lines(path: Path) -> list[str]:
+    """The lines of ``path`` with comments and docstrings blanked (a mention is no definition)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for token in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+        if token.type == tokenize.COMMENT or (token.type == tokenize.STRING and token.line.strip() == token.string):
+            for number in range(token.start[0], token.end[0] + 1):
+                lines[number - 1] = ""
+    return lines
+
+
+@pytest.mark.parametrize("fact", DECIDED)
+def test_decided_in_one_module_only(fact: str) -> None:
+    pattern, owners = DECIDED[fact]
+    found = {
+        path.relative_to(PACKAGE).as_posix()
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if any(pattern.search(line) for line in _code_lines(path))
+    }
+    assert found == owners
+
+
+def _record(**changes: object) -> HandoffRecord:
+    """A handoff approved on 2026-11-10 through pull request #7, kickoff 2026-11-20, `pricing` flagged."""
+    approved = dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC)
+    record = HandoffRecord(
+        handoff_id="acme/2026-11-09-implementation",
+        type="implementation",
+        teams=("sales", "implementation"),
+        opened_on=dt.date(2026, 11, 9),
+        opened_at=approved - dt.timedelta(days=1),
+        approved_at=approved,
+        pull=7,
+        complete_at_first_review=True,
+        clean_at_approval=True,
+        flagged_at_approval=("pricing",),
+        approvers=("@dana-sales",),
+        scope_changes=0,
+        added_promises=0,
+        added_exclusions=0,
+        kickoff=dt.date(2026, 11, 20),
+        close_date=None,
+        stage_changed_at=None,
+        milestone_due=None,
+        completed_at=None,
+        status="proposed",
+        repeats=(),
+    )
+    return replace(record, **changes)  # type: ignore[arg-type]
+
+
+REVIEWERS = {"pricing": frozenset({"@frank-finance"})}
+
+
+@pytest.mark.parametrize(
+    ("reviews", "pull", "commit", "cause"),
+    [
+        (Unavailable("no GITHUB_TOKEN"), 7, "", OFFLINE_STAND_IN),
+        (Unavailable("GitHub review data could not be read: HTTP 502", failed=True), 7, "", "HTTP 502"),
+        (ReviewData((), ()), None, "", "the approving commit names no pull request"),
+    ],
+    ids=["offline", "github-failed", "no-pull-request"],
+)
+def test_metrics_and_the_gate_choose_the_same_approval_source(
+    reviews: ReviewData | Unavailable, pull: int | None, commit: str, cause: str
+) -> None:
+    """Who approved, and the reason it is unknown, come from ``approval_record.who_approved`` for both."""
+    readiness = readiness_at_kickoff(_record(pull=pull), reviews, REVIEWERS)
+    assert readiness.answer is Answer.UNKNOWN
+    assert cause in readiness.unknowns[0]
+    online = None if isinstance(reviews, Unavailable) and not reviews.failed else ()
+    read = reviews.reason if isinstance(reviews, Unavailable) and reviews.failed else online
+    gate = who_approved(("@dana-sales",), pull, read, commit)
+    assert cause in gate.why_incomplete()
+
+
+def test_approved_on_the_kickoff_day_is_not_in_time() -> None:
+    kickoff = dt.date(2026, 11, 20)
+    assert approved_before_kickoff(dt.datetime(2026, 11, 19, 23, 59, tzinfo=dt.UTC), kickoff)
+    assert not approved_before_kickoff(dt.datetime(2026, 11, 20, 0, 1, tzinfo=dt.UTC), kickoff)
+    # 2026-11-19 23:30 in New York is already the kickoff day in UTC: one calendar for every consumer
+    new_york = dt.timezone(dt.timedelta(hours=-5))
+    assert not approved_before_kickoff(dt.datetime(2026, 11, 19, 23, 30, tzinfo=new_york), kickoff)
+    on_the_day = readiness_at_kickoff(
+        _record(approved_at=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)), Unavailable("no GITHUB_TOKEN"), {}
+    )
+    assert "not approved before its kickoff date" in on_the_day.blockers

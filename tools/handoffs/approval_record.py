@@ -61,10 +61,30 @@ class Approval:
     def short_commit(self) -> str:
         return self.commit[:7]
 
-    def approvers_record(self, problem: str | None = None) -> Approvers:
-        """Who approved, for ``verdicts``: GitHub's reviews when they were read, else the trailers."""
-        source = SOURCE_GITHUB if self.source == "github" else SOURCE_TRAILERS
-        return Approvers.of(self.approvers, source=source, problem=problem)
+
+# What GitHub said about the approving pull request's reviews: the approving @handles, or
+# why they could not be read (a str), or ``None`` when there is no token (offline).
+ReviewsRead = tuple[str, ...] | str | None
+
+
+def who_approved(trailers: Iterable[str], pr: int | None, reviews: ReviewsRead, commit: str = "") -> Approvers:
+    """Who approved the version on the base branch, and from which source: the one place the source is chosen.
+
+    Offline, the ``Approved-by:`` trailers stand in.  Online, the pull request's approving
+    reviews (with the trailers) when the approving commit names a pull request and its
+    reviews were read; otherwise the trailers, with why the reviews are missing, so the
+    verdicts say "unknown" and why rather than taking the trailers as all there is.
+    """
+    if reviews is None:
+        return Approvers.of(trailers, source=SOURCE_TRAILERS)
+    if pr is None:  # a direct commit: no pull request, so no reviews
+        named = f" {commit[:7]}" if commit else ""
+        return Approvers.of(
+            trailers, source=SOURCE_TRAILERS, problem=f"the approving commit{named} names no pull request"
+        )
+    if isinstance(reviews, str):
+        return Approvers.of(trailers, source=SOURCE_TRAILERS, problem=reviews)
+    return Approvers.of((*reviews, *trailers), source=SOURCE_GITHUB)
 
 
 def pull_number(subject: str) -> int | None:
@@ -163,10 +183,11 @@ def enrich(approval: Approval, fetch: FetchReviews, cache: ReviewCache) -> Appro
 
 
 def connect_from_env(environ: Mapping[str, str]) -> GitHubRepo | None:
-    """The repository named by ``GITHUB_REPOSITORY``, if ``GITHUB_TOKEN`` is set; else offline."""
-    from handoffs.github import connect, settings_from_env
+    """The repository named by ``GITHUB_REPOSITORY`` if a token is set (``github.token_from_env``), else
+    ``None``: offline.  A token without a usable repository name is a HandoffError saying so, not "offline"."""
+    from handoffs.github import connect, settings_from_env, token_from_env
 
-    if not (environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN")) or not environ.get("GITHUB_REPOSITORY"):
+    if token_from_env(environ) is None:
         return None
     return connect(settings_from_env(environ=environ))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from handoffs.approval_record import Approval, FetchReviews, ReviewCache, approvals_by_path, enrich
+from handoffs.approval_record import Approval, FetchReviews, ReviewCache, approvals_by_path, enrich, who_approved
 from handoffs.config import Config
 from handoffs.document.handoff import Handoff
 from handoffs.engine import Job, iter_handoffs
@@ -135,14 +135,13 @@ def _approvers(
     """The newest approval, with its GitHub reviews when a fetcher is given (earlier ones from git only)."""
     if not records:
         return records, None
-    if fetch is None or cache is None:
-        return records, records[0].approvers_record()
     latest = records[0]
-    if latest.pr is None:  # a direct commit: no pull request, so no reviews; the trailers are all there is
-        problem = f"the approving commit {latest.short_commit} names no pull request"
-        return records, latest.approvers_record(problem=problem)
+    if fetch is None or cache is None:
+        return records, who_approved(latest.approvers, latest.pr, None)
+    if latest.pr is None:
+        return records, who_approved(latest.approvers, None, (), latest.commit)
     try:
-        latest = enrich(latest, fetch, cache)
+        enriched = enrich(latest, fetch, cache)
     except HandoffError as exc:
-        return records, latest.approvers_record(problem=str(exc))
-    return (latest, *records[1:]), latest.approvers_record()
+        return records, who_approved(latest.approvers, latest.pr, str(exc))
+    return (enriched, *records[1:]), who_approved(enriched.approvers, enriched.pr, enriched.approvers)

@@ -64,6 +64,16 @@ class Settings:
     repository: str
 
 
+# Where a token is looked for, in order; GH_ENTERPRISE_TOKEN is what `gh` reads on GitHub
+# Enterprise Server.  Without one, every command is offline (the same for all of them).
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN")
+
+
+def token_from_env(environ: Mapping[str, str]) -> str | None:
+    """The GitHub token the environment gives, or ``None``: then the tools work offline."""
+    return next((environ[name] for name in TOKEN_VARIABLES if environ.get(name)), None)
+
+
 def settings_from_env(
     *,
     token: str | None = None,
@@ -73,8 +83,7 @@ def settings_from_env(
 ) -> Settings:
     """Flags first, then the GitHub Actions environment variables."""
     env = os.environ if environ is None else environ
-    # GH_ENTERPRISE_TOKEN: what `gh` reads on GitHub Enterprise Server, accepted here too.
-    token = token or env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or env.get("GH_ENTERPRISE_TOKEN")
+    token = token or token_from_env(env)
     repository = repository or env.get("GITHUB_REPOSITORY")
     api_url = (api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     if not token:

@@ -278,6 +278,15 @@ def kickoff_readiness(
     return Readiness(tuple(blockers), tuple(unknowns))
 
 
+def approved_before_kickoff(approved_at: dt.datetime, kickoff: dt.date) -> bool:
+    """Approved in time for the kickoff: on a day (in UTC) strictly before the kickoff date.
+
+    Kickoff readiness "before the kickoff" (``handoff metrics``) and the monthly review's
+    "not merged before the kickoff date" and "custom terms approved late" all ask this.
+    """
+    return approved_at.astimezone(dt.UTC).date() < kickoff
+
+
 # --- overdue ------------------------------------------------------------------------------
 
 ACTIVE_STATUSES = ("kicked-off", "completed")  # statuses that must be earned (rule HO406)

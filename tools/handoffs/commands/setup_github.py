@@ -97,11 +97,11 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from handoffs.github import connect_from_args
+    from handoffs.github import connect_from_args, token_from_env
 
     options = SetupOptions(resolve_root(args.root), args.dry_run, args.accept_forgeable)
     config = load_config(options.root)
-    if options.dry_run and not any(os.environ.get(v) for v in ("GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN")):
+    if options.dry_run and token_from_env(os.environ) is None:
         return offline_plan(config)
     return configure(connect_from_args(args), config, options)
 

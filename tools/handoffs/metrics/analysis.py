@@ -34,7 +34,7 @@ from handoffs.metrics.facts import Facts, facts_of_handoff
 from handoffs.metrics.history import FileHistory, History
 from handoffs.metrics.versions import Reading, read_version, reading_of_handoff
 from handoffs.progress import ProgressBar
-from handoffs.verdicts import ACTIVE_STATUSES, normalise
+from handoffs.verdicts import ACTIVE_STATUSES, normalise, scope_changes
 
 _VERSIONS_ROOT = Path("/handoff-history")  # nothing is written there: only the relative path counts
 _ISSUE_REF = re.compile(r"(?<![\w/])#(\d+)\b")
@@ -284,7 +284,7 @@ def _record(fh: FileHistory, cache: AnalysisCache, config: Config) -> HandoffRec
     approval = fh.approval
     first_verdict = cache.verdicts.get((fh.handoff_id, fh.first.blob)) if fh.first and fh.first.blob else None
     approved = cache.verdicts.get((fh.handoff_id, approval.blob)) if approval and approval.blob else None
-    scope_changes, added_promises, added_exclusions = _post_approval(fh, cache.facts, config)
+    scope_change_count, added_promises, added_exclusions = _post_approval(fh, cache.facts, config)
     return HandoffRecord(
         handoff_id=fh.handoff_id,
         type=facts.type or fh.handoff_id.rsplit("/", 1)[-1][11:],
@@ -297,7 +297,7 @@ def _record(fh: FileHistory, cache: AnalysisCache, config: Config) -> HandoffRec
         clean_at_approval=approved is not None and approved.clean,
         flagged_at_approval=approved.flagged if approved is not None else (),
         approvers=approval.approvers if approval else (),
-        scope_changes=scope_changes,
+        scope_changes=scope_change_count,
         added_promises=added_promises,
         added_exclusions=added_exclusions,
         kickoff=_date(facts.kickoff),
@@ -331,19 +331,20 @@ def _post_approval(fh: FileHistory, facts: Mapping[str, Facts], config: Config) 
         return 0, 0, 0
     later = fh.main[fh.main.index(approval) + 1 :]
     approved_scope = dict(facts[approval.blob].scope)
-    previous = approved_scope
+    previous = facts[approval.blob].scope
     changes = 0
     promises, exclusions = config.sections.promised_scope, config.sections.exclusions
     added: dict[str, set[str]] = {promises: set(), exclusions: set()}
     for version in later:
         if version.blob is None:
             break
-        scope = dict(facts[version.blob].scope)
-        if scope != previous:
+        current = facts[version.blob].scope
+        if scope_changes(previous, current):  # the PR brief's definition of a scope change
             changes += 1
+        scope = dict(current)
         for name, seen in added.items():
             seen.update(set(scope.get(name, ())) - set(approved_scope.get(name, ())))
-        previous = scope
+        previous = current
     return changes, len(added[promises]), len(added[exclusions])
 
 

@@ -15,16 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handoffs.approval_record import ReviewsRead, who_approved
 from handoffs.metrics.analysis import HandoffRecord, unique_repeats
 from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable, approvers_of
 from handoffs.verdicts import (
-    SOURCE_GITHUB,
-    SOURCE_TRAILERS,
     Answer,
-    Approvers,
     Readiness,
     Verdict,
+    approved_before_kickoff,
     kickoff_readiness,
+    overdue,
     terms_reviewed,
 )
 
@@ -105,20 +105,21 @@ def readiness_at_kickoff(
     the approving pull request (GitHub), or named in the commit's trailers (offline).
     """
     in_time = (
-        record.approved_at is not None and record.kickoff is not None and record.approved_at.date() < record.kickoff
+        record.approved_at is not None
+        and record.kickoff is not None
+        and approved_before_kickoff(record.approved_at, record.kickoff)
     )
     approval = (
         Verdict(Answer.YES, "approved before its kickoff")
         if in_time
         else Verdict(Answer.NO, "not approved before its kickoff date")
     )
-    trailers = frozenset(a.casefold() for a in record.approvers)
+    read: ReviewsRead
     if isinstance(reviews, Unavailable):
-        approvers = Approvers.of(trailers, source=SOURCE_TRAILERS)
-    elif record.pull is None:
-        approvers = Approvers.of(trailers, source=SOURCE_TRAILERS, problem="the approving commit names no pull request")
+        read = reviews.reason if reviews.failed else None
     else:
-        approvers = Approvers.of(trailers | approvers_of(reviews, record.handoff_id), source=SOURCE_GITHUB)
+        read = tuple(approvers_of(reviews, record.handoff_id)) if record.pull is not None else ()
+    approvers = who_approved(record.approvers, record.pull, read)
     terms = terms_reviewed(record.flagged_at_approval, approval, approvers, reviewers)
     errors = 0 if record.clean_at_approval else 1  # errors or open items: either blocks, the count does not matter here
     return kickoff_readiness(errors=errors, open_items=0, approval=approval, terms=terms)
@@ -179,7 +180,7 @@ def first_milestone_completion_rate(
     decided = [
         r
         for r in records
-        if r.milestone_due is not None and (r.milestone_due < today or done[r.handoff_id] is not None)
+        if r.milestone_due is not None and (overdue(r.milestone_due, today) or done[r.handoff_id] is not None)
     ]
     on_time = sum(1 for r in decided if _on_or_before(done[r.handoff_id], r.milestone_due))
     return rate(on_time, len(decided), **extra)

@@ -68,6 +68,7 @@ class ReviewData:
 @dataclass(frozen=True)
 class Unavailable:
     reason: str
+    failed: bool = False  # a token was given but GitHub could not be read (else: offline, no token)
 
 
 def classify_return(body: str, terms: Pattern | None = None) -> str:
@@ -158,9 +159,10 @@ def _write_cache(path: Path, pulls: dict[str, list[list[Any]]]) -> None:
 
 
 def load_review_data(root: Path, records: Sequence[HandoffRecord], config: Config) -> ReviewData | Unavailable:
-    if not (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")):
-        return Unavailable("no GITHUB_TOKEN: review data (acceptance, returns) needs the GitHub API")
     from handoffs import github
+
+    if github.token_from_env(os.environ) is None:
+        return Unavailable("no GITHUB_TOKEN: review data (acceptance, returns) needs the GitHub API")
 
     try:
         repo = github.connect(github.settings_from_env())
@@ -182,7 +184,7 @@ def load_review_data(root: Path, records: Sequence[HandoffRecord], config: Confi
         issues = repo.issues_labelled(REPEAT_LABEL)
         milestones = milestone_closings(repo.issues_labelled(milestone_issue.LABEL))
     except (GitHubError, UsageError) as exc:
-        return Unavailable(f"GitHub review data could not be read: {exc}")
+        return Unavailable(f"GitHub review data could not be read: {exc}", failed=True)
     if fetched:
         _write_cache(path, pulls)
     repeats = tuple(r for i in issues if (r := parse_repeat_issue(i.number, i.body)) is not None)

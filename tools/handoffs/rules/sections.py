@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Set
 
+from handoffs import verdicts
 from handoffs.document.body import Item, Row, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.markup import OpenTag, open_tags, placeholders_in_angles, source_of, strip_tags
@@ -248,7 +249,7 @@ def _open_item(
 ) -> OpenItem:
     owner, due = tag.owner or "", tag.due or ""
     try:
-        overdue = dt.date.fromisoformat(due) < ctx.today
+        overdue = verdicts.overdue(dt.date.fromisoformat(due), ctx.today)
     except ValueError:
         sink.add("HO305", number, f"the open item's date {due} is not a real date", section=section)
         overdue = False

@@ -98,8 +98,13 @@ def page_title(entry: Entry) -> str:
 def approval_badge(entry: Entry) -> str:
     if entry.errors:
         return '<span class="ho-badge ho-badge--error">Has errors</span>'
-    if entry.approval is None:
+    verdict = entry.approval_verdict  # verdicts.approved: the same answer as the gate and alerts
+    if verdict.unknown:
+        return '<span class="ho-badge ho-badge--pending">Approval unknown</span>'
+    if not verdict.yes:
         return '<span class="ho-badge ho-badge--pending">Not approved</span>'
+    if entry.approval is None:  # on the base branch, but its merge is not in the history read
+        return '<span class="ho-badge ho-badge--approved">Approved</span>'
     day = entry.approval.approved_at.date()
     return f'<span class="ho-badge ho-badge--approved">Approved <span class="ho-badge__date">{day}</span></span>'
 
@@ -398,7 +403,10 @@ def _approval(page: _Page, out: r.Builder, front: FrontMatter | None) -> None:
     entry, links = page.entry, page.links
     out.heading(2, "Approval record")
     approval = entry.approval
-    if approval is None:
+    verdict = entry.approval_verdict  # verdicts.approved, as the gate states it
+    if approval is None and verdict.answer is not Answer.NO:  # unknown, or merged but not in the history read
+        out.add(f"<p>{r.esc(verdict.reason[:1].upper() + verdict.reason[1:])}.</p>")
+    elif approval is None:
         out.add("<p>Not approved yet: this version was never merged into the base branch.</p>")
     else:
         pr = "no pull request (committed directly)"

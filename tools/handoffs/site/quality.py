@@ -11,7 +11,7 @@ Exceptions come from the same definitions as the rest of the site:
 * **gate overridden**: merged into the base branch without a pull request, so the
   joint-approval check never ran;
 * **custom terms approved late**: custom-term language whose approval (the merge)
-  came after the kickoff date;
+  was not before the kickoff date (``verdicts.approved_before_kickoff``, as the metrics judge it);
 * **reopened**: the base branch once said ``completed`` and no longer does.
 """
 
@@ -31,7 +31,7 @@ from handoffs.site import render as r
 from handoffs.site.charts import Chart, svg
 from handoffs.site.collect import Entry, Site
 from handoffs.site.pages import page_title
-from handoffs.verdicts import ACTIVE_STATUSES
+from handoffs.verdicts import ACTIVE_STATUSES, approved_before_kickoff
 
 REPORTS = "reports/index.md"
 COMPARED_MONTHS = 3  # the month under review and the two before it
@@ -264,7 +264,7 @@ def exceptions(data: ReportData, month: str) -> list[ReviewException]:
         first = entry.approvals[-1] if entry.approvals else None  # approvals are newest first
         if front.status in ACTIVE_STATUSES and _month(front.kickoff) == month:
             reasons = list(entry.readiness.blockers)
-            if first is None or first.approved_at.date() > front.kickoff:
+            if first is None or not approved_before_kickoff(first.approved_at, front.kickoff):
                 reasons.append("not merged before the kickoff date")
             elif record is not None and not record.clean_at_approval:
                 reasons.append("the approved version had errors or open items")
@@ -280,7 +280,7 @@ def exceptions(data: ReportData, month: str) -> list[ReviewException]:
                         f"commit {approval.short_commit} by {approval.merged_by} went straight to the base branch",
                     )
                 )
-        if entry.hits and first is not None and first.approved_at.date() > front.kickoff:
+        if entry.hits and first is not None and not approved_before_kickoff(first.approved_at, front.kickoff):
             approved = first.approved_at.date()
             if _month(approved) == month:
                 names = ", ".join(dict.fromkeys(hit.category for hit in entry.hits))
