@@ -16,11 +16,13 @@ from handoffs.draft.crm import Contact, CrmDeal
 from handoffs.draft.extract import (
     CUSTOM_TERMS,
     EXCLUSIONS,
+    GOAL,
     KEY_DATES,
     PROMISES,
     REQUIREMENTS,
     RISKS,
     STAKEHOLDERS,
+    SUCCESS,
     SourceDoc,
     heading_topic,
     sentences,
@@ -335,3 +337,31 @@ def test_only_a_special_terms_heading_makes_an_unrecognised_sentence_a_custom_te
     special = drafted(config, doc(f"## Special conditions\n\n- {line}\n"))
     assert CUSTOM_TERMS not in sections_of(plain, line)  # standard billing, not for a reviewer
     assert CUSTOM_TERMS in sections_of(special, line)  # the heading says it departs from the standard
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The depot team spends about two hours a shift re-entering delivery notes.",
+        "Hollis Farms runs 9 packing sheds across two counties.",
+        "They handle roughly 600 warranty claims a month, all by e-mail.",
+        "Marco wants drivers to stop phoning the office for their next drop.",
+    ],
+)
+def test_the_customers_situation_and_pain_are_the_goal(config: Config, sentence: str) -> None:
+    prepared = drafted(config, doc(f"## Call notes\n\n- {sentence}\n"))
+    assert GOAL in sections_of(prepared, sentence[:25])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Target: 75% of repairs booked online within nine months of launch.",
+        "They want quotes turned round within one day instead of four.",
+        "Cut invoice disputes from 40 a month to under 10.",
+        "We want wait times under 15 minutes by the autumn.",
+    ],
+)
+def test_measured_targets_are_success_criteria(config: Config, sentence: str) -> None:
+    prepared = drafted(config, doc(f"## Call notes\n\n- {sentence}\n"))
+    assert SUCCESS in sections_of(prepared, sentence[:25])

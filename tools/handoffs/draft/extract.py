@@ -459,7 +459,8 @@ _PERSON_ROLE = _cue(
 )
 # "Alder maintains 4,000 km", "The district has 31 schools": what the customer has, not what we sell.
 _PROFILE = _cue(
-    r"\b(?:has|have|runs|run|operates|operate|maintains|maintain|employs|employ|buys\s+from|serves|owns)\s+(?:about\s+|over\s+|around\s+|some\s+)?\d"
+    r"\b(?:has|have|runs|run|operates|operate|maintains|maintain|employs|employ|buys\s+from|serves|owns|"
+    r"gets?|receives?|handles?|processes)\s+(?:about\s+|over\s+|around\s+|some\s+|roughly\s+|nearly\s+)?\d"
 )
 
 # An ask the customer made ...
@@ -557,7 +558,14 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bso\s+that\s+(?:their|the|they)\b",
         r"\b(?:want|wants|wanted)\s+(?:a|an|one|every|all|the|their|visit|live)\b",
         r"\b(?:currently|today|on\s+paper|by\s+hand|manually|still)\b.*\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|get|gets|kept|emailed|pulled|plan)\b"
-        r"|\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|kept|emailed|pulled|plan)\b.*\b(?:currently|on\s+paper|by\s+hand|manually|by\s+phone|whiteboard|spreadsheets?|binders?)\b",
+        r"|\b(?:lose|loses|losing|wait|waits|spend|spends|run|runs|kept|emailed|pulled|plan|get|gets|keeps|sells|re-?key\w*|typed|written|printed)\b"
+        r".*\b(?:currently|on\s+paper|by\s+hand|manually|by\s+phone|whiteboard|spreadsheets?|binders?|cash\s+register)\b",
+        # The cost of today's way, in time or money: "reception spends three hours a day on calls".
+        r"\b(?:spend|spends|lose|loses|losing|waste|wastes|wasting)\s+(?:roughly\s+|about\s+|around\s+|over\s+|up\s+to\s+|nearly\s+)?"
+        r"(?:\d|one|two|three|four|five|six|eight|ten|half|a\s+day|hours|days)",
+        # "Lucia wants members to stop queuing", "Helen wants acknowledgement … down from five"
+        r"\b(?:wants?|wanted|needs?)\s+(?:\w+\s+){1,3}to\s+(?:stop|cut|reduce|get|be|move|see|have|book|pay|renew)\b",
+        r"\bwants?\b[^.;]*\b(?:down|up)\s+from\b",
     ),
     STAKEHOLDERS: _cue(
         r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexecutive\s+sponsor\b|\bchampion\b",
@@ -574,6 +582,16 @@ CUES: dict[str, re.Pattern[str]] = {
         + r")",
         r"\b(?:from|reduce|cut|increase|grow|raise|lower|improve)\w*\b.*\b(?:to|by)\s+(?:under\s+|below\s+|at\s+least\s+)?\d",
         r"\b(?:drop|fall|rise|reach|grow)\w*\s+(?:by|to|below|above)\b",
+        r"^\s*(?:target|goal|kpi|metric|measure\s+of\s+success)s?\s*:",
+        # A measured change: "within one business day instead of five", "from 9 days to same day"
+        r"\b(?:instead\s+of|down\s+from|up\s+from|rather\s+than)\s+(?:about\s+|around\s+|roughly\s+)?"
+        r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten)",
+        r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?\d+(?:\.\d+)?\s*(?:%|[a-z]+)\s+(?:down\s+|up\s+)?to\s+"
+        r"(?:the\s+)?(?:same|next|under|below|zero|none|\d)",
+        # "under 30 minutes by the summer", "60% … within six months of launch"
+        r"\b(?:under|below|less\s+than|at\s+most)\s+\d+(?:\.\d+)?\s*(?:%|minutes?|mins?|hours?|days?|seconds?)\b"
+        r"[^.;]*\b(?:by|within|before|after)\b",
+        r"\d+(?:\.\d+)?\s*%.*\bwithin\s+(?:one|two|three|four|six|nine|twelve)\s+(?:weeks?|months?|years?)\b",
     ),
     RISKS: _cue(
         r"\brisks?\b|\brisky\b|\bconcern(?:s|ed)?\b|\bworr(?:y|ied|ies)\b|\bblock(?:er|ers|ed|ing)\b",
@@ -820,6 +838,8 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None, *, hedg
     if hedged and home != REQUIREMENTS and not CUES[REQUIREMENTS].search(_GO_LIVE_BOUND.sub(" ", text)):
         drop.add(REQUIREMENTS)  # "we should have it ready before go-live" hopes; it binds nobody yet
     sections = [s for s in sections if s not in drop]
+    if not sections and _PROFILE.search(text) and home in (None, GOAL):
+        sections.append(GOAL)  # "Brightline runs 14 practices": the customer's situation, the why
     if _DOCUMENT_DATE.search(text):
         drop.add(KEY_DATES)  # "Order date: 2026-11-27" dates the paper, not the work
     sections = [s for s in sections if s not in drop]
