@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from handoffs.approval_record import who_approved
+from handoffs.approval_record import approvals_by_path, who_approved
+from handoffs.git import mainline_history
 from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.compute import readiness_at_kickoff
+from handoffs.metrics.history import read_history
 from handoffs.metrics.reviews import ReviewData, Unavailable
 from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff
+from tests.factories import commit_all, make_repo, write_handoff
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "handoffs"
 
@@ -68,6 +71,7 @@ SINGLE = {
     "the first-milestone issue's label": (_any(lambda s: s == "first-milestone"), {"milestone_issue.py"}),
     "GitHub's comment size limit": (_any(lambda s: s.isdigit() and 60_000 <= int(s) <= 70_000), {"github.py"}),
     "where the GitHub token is read from": (_any(lambda s: s in ("GH_TOKEN", "GH_ENTERPRISE_TOKEN")), {"github.py"}),
+    "the approval trailer's key": (_any(lambda s: s == "Approved-by" or "key=Approved-by" in s), {"git.py"}),
     "an approval without a pull request has no reviews": (
         _any(lambda s: "names no pull request" in s),
         {"approval_record.py"},
@@ -178,3 +182,27 @@ def test_approved_on_the_kickoff_day_is_not_in_time() -> None:
         _record(approved_at=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)), Unavailable("no GITHUB_TOKEN"), {}
     )
     assert "not approved before its kickoff date" in on_the_day.blockers
+
+
+# message -> who its `Approved-by:` trailers name
+TRAILER_CASES = {
+    "Title (#4)\n\nApproved-by: @dana-sales\napproved-by: @raj-impl\nApproved-by: @dana-sales": (
+        "@dana-sales",
+        "@raj-impl",
+    ),
+    "Title (#4)\n\nApproved-by: @dana-sales\n\nThe deal closed on Friday.": (),  # not the trailer paragraph
+    "Title (#4)\n\nApproved-by: @dana-sales (Dana)\nApproved-by: raj-impl\nApproved-by: @raj-impl": ("@raj-impl",),
+}
+
+
+@pytest.mark.parametrize("message", TRAILER_CASES, ids=["named", "not-trailers", "not-handles"])
+def test_the_site_gate_and_metrics_read_the_same_trailers(tmp_path: Path, message: str) -> None:
+    """The approval record (site, gate, alerts) and the metrics' history name the same approvers."""
+    root = make_repo(tmp_path / "repo")
+    write_handoff(root, "acme/2026-11-09-implementation")
+    commit_all(root, message)
+    record = approvals_by_path(mainline_history(root, "main") or [])["handoffs/acme/2026-11-09-implementation.md"]
+    history = read_history(root, "main").files["acme/2026-11-09-implementation"]
+    assert record[0].approvers == TRAILER_CASES[message]
+    assert history.approval is not None
+    assert history.approval.approvers == TRAILER_CASES[message]

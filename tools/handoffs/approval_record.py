@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from handoffs.git import MainlineCommit
+from handoffs.model import HANDLE_PATTERN
 from handoffs.verdicts import SOURCE_GITHUB, SOURCE_TRAILERS, Approvers, approving_logins
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ REVIEW_CACHE_FILE = "reviews.json"
 
 # "Merge pull request #12 from …" (merge commit) or "Title (#12)" (squash merge): what GitHub writes.
 _PULL = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)\s*$")
-_TRAILER = re.compile(r"^\s*Approved-by:\s*(?P<who>@[A-Za-z0-9](?:-?[A-Za-z0-9])*)\s*$", re.IGNORECASE | re.MULTILINE)
+_HANDLE = re.compile(HANDLE_PATTERN)  # what the front matter accepts as a @handle
 
 Kind = Literal["merge", "squash", "direct"]
 
@@ -93,12 +94,21 @@ def pull_number(subject: str) -> int | None:
     return int(match[1] or match[2]) if match else None
 
 
+def trailer_approvers(values: Iterable[str]) -> tuple[str, ...]:
+    """The @handles ``Approved-by:`` trailers name (``git.APPROVED_BY_FORMAT`` values), once each, in order.
+
+    A value that is not exactly one @handle names nobody.  The site, gate and metrics read
+    the trailers through git's parser and this function, so they agree on who is named.
+    """
+    return tuple(dict.fromkeys(v.strip() for v in values if _HANDLE.fullmatch(v.strip())))
+
+
 def approval_of(commit: MainlineCommit) -> Approval:
     """What one mainline commit says about the approval of the files it changed."""
     subject = commit.message.splitlines()[0] if commit.message else ""
     pr = pull_number(subject)
     kind: Kind = "direct" if pr is None else "merge" if commit.parents > 1 else "squash"
-    approvers = tuple(dict.fromkeys(m.group("who") for m in _TRAILER.finditer(commit.message)))
+    approvers = trailer_approvers(commit.approved_by)
     return Approval(
         commit=commit.sha,
         approved_at=dt.datetime.fromisoformat(commit.committed_at),

@@ -132,6 +132,14 @@ def _cat_file_batch(root: Path, specs: Sequence[str]) -> list[bytes | None]:
     return found
 
 
+# The trailer that records who approved a merge (``handoff merge`` writes one per approver).
+# Read by git's own trailer parser (the message's last paragraph), for the site, gate and
+# metrics alike: ``APPROVED_BY_FORMAT`` lists the values, separated by ``TRAILER_SEPARATOR``.
+APPROVED_BY = "Approved-by"
+TRAILER_SEPARATOR = "\x1d"
+APPROVED_BY_FORMAT = f"%(trailers:key={APPROVED_BY},valueonly,separator=%x1d)"
+
+
 @dataclass(frozen=True)
 class MainlineCommit:
     """A commit on a branch's first-parent line (what merging into it looks like)."""
@@ -142,6 +150,7 @@ class MainlineCommit:
     committer: str
     message: str
     paths: tuple[str, ...]  # files it changed relative to its first parent
+    approved_by: tuple[str, ...] = ()  # its `Approved-by:` trailers' values, as git parses trailers
 
 
 _RECORD, _FIELD = "\x1e", "\x1f"
@@ -166,13 +175,14 @@ def mainline_history(root: Path, ref: str, under: str = "handoffs") -> list[Main
     resolved = found.ref
     prefix = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
     scope = under if prefix == "." else f"{prefix}/{under}"
-    fmt = f"{_RECORD}%H{_FIELD}%P{_FIELD}%cI{_FIELD}%cn{_FIELD}%B{_FIELD}"
+    fmt = f"{_RECORD}%H{_FIELD}%P{_FIELD}%cI{_FIELD}%cn{_FIELD}{APPROVED_BY_FORMAT}{_FIELD}%B{_FIELD}"
     out = repo.git.log("--first-parent", f"--format={fmt}", "--name-only", resolved, "--", scope)
     commits = []
     for record in out.split(_RECORD)[1:]:
-        sha, parents, date, committer, message, names = record.split(_FIELD)
+        sha, parents, date, committer, approved_by, message, names = record.split(_FIELD)
         paths = tuple(_strip_prefix(n.strip(), prefix) for n in names.splitlines() if n.strip())
-        commits.append(MainlineCommit(sha, len(parents.split()), date, committer, message.strip(), paths))
+        values = tuple(approved_by.split(TRAILER_SEPARATOR))
+        commits.append(MainlineCommit(sha, len(parents.split()), date, committer, message.strip(), paths, values))
     return commits
 
 

@@ -23,9 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handoffs.approval_record import pull_number
+from handoffs.approval_record import pull_number, trailer_approvers
 from handoffs.errors import HandoffError
-from handoffs.git import head_commit, is_repository, resolve_ref, run_bytes
+from handoffs.git import APPROVED_BY_FORMAT, TRAILER_SEPARATOR, head_commit, is_repository, resolve_ref, run_bytes
 
 
 def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
@@ -36,7 +36,7 @@ def _handoff_path(handoffs_dir: str) -> re.Pattern[str]:
 _ZERO = "0" * 40
 _PARALLEL_DIFF = 1_000  # commits; below this, a second git process costs more than it saves
 # The approvers a commit's `Approved-by:` trailers name (the offline record of who approved), then the subject.
-_LOG_FORMAT = "%x1e%H%x1f%T%x1f%P%x1f%ct%x1f%(trailers:key=Approved-by,valueonly,separator=%x1d)%x1f%s"
+_LOG_FORMAT = f"%x1e%H%x1f%T%x1f%P%x1f%ct%x1f{APPROVED_BY_FORMAT}%x1f%s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ def _list_commits(root: Path) -> list[_Listed]:
     for record in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
         sha, tree, parents, stamp, trailers, subject = record.rstrip("\0").split("\x1f", 5)
         time = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
-        approvers = tuple(dict.fromkeys(a.strip() for a in trailers.split("\x1d") if a.strip()))
+        approvers = trailer_approvers(trailers.split(TRAILER_SEPARATOR))
         listed.append(_Listed(sha, tree, tuple(parents.split()), time, subject, approvers))
     return listed
 

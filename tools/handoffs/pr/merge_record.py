@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from handoffs.git import APPROVED_BY
 from handoffs.pr.approval import Requirement, Review, decide
 
-TRAILER = "Approved-by"
+TRAILER = APPROVED_BY  # the readers (site, gate, metrics) parse the same key: handoffs.git
 VERIFIED_BY = "Approvals-verified-by"
 
 
