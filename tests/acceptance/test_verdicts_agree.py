@@ -17,6 +17,7 @@ build`, read from the generated pages; the others are the real CLI.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -138,3 +139,36 @@ def test_offline_every_consumer_states_the_same_stand_in(world: Path, run_cli: C
     assert any(a["handoff"] == handoff and reason in a["message"] for a in alerts)
     table = run_cli("metrics").out
     assert "offline (no GITHUB_TOKEN): the approving commit's `Approved-by:` trailers stand in" in table
+
+
+def test_with_a_token_but_github_unreachable_no_consumer_claims_to_be_offline(
+    world: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token is set but the API cannot be reached: the verdicts are unknown because the
+    reviews could not be read, in every consumer; none of them says "no GITHUB_TOKEN"."""
+    with socket.socket() as probe:  # a port nothing listens on, on this machine only
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    environ = {
+        "GITHUB_TOKEN": "a-token",
+        "GITHUB_REPOSITORY": "example-org/handoffs",
+        "GITHUB_API_URL": f"http://127.0.0.1:{closed}",
+        "HANDOFF_GITHUB_BACKOFF": "0",
+    }
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    handoff = "unknown-co/2026-11-09-implementation"
+    verdict, blockers = _gate(run_cli, handoff)
+    (reason,) = blockers
+    assert verdict == "unknown"
+    assert reason.startswith("custom-term review unknown: pricing (the reviews could not be read (")
+    site = built(world)
+    assert _site_banner(site, handoff) == "unknown"
+    page_text = Markup(article(page(site, f"handoffs/{handoff}"))).plain_text()
+    assert "custom-term review unknown: pricing (the reviews could not be read (" in page_text
+    alerts = json.loads(run_cli("alerts", "--format", "json").out)
+    assert any(a["handoff"] == handoff and reason in a["message"] for a in alerts)
+    readiness = json.loads(run_cli("metrics", "--format", "json").out)["metrics"]["kickoff_readiness_rate"]
+    assert "the reviews could not be read (GitHub review data could not be read" in readiness["unavailable"]
+    for said in (page_text, reason, readiness["unavailable"], *(a["message"] for a in alerts)):
+        assert "no GITHUB_TOKEN" not in said

@@ -224,12 +224,18 @@ def online_reviews(root: Path, environ: Mapping[str, str]) -> tuple[FetchReviews
     try:
         repo = connect_from_env(environ)
     except HandoffError as exc:
-        reason = str(exc)
-
-        def unreachable(number: int) -> PullReviews:
-            raise HandoffError(f"the reviews of pull request #{number} could not be read: {reason}")
-
-        return unreachable, cache
+        return unreachable(str(exc)), cache
     if repo is None:
         return None, None
     return review_fetcher(repo), cache
+
+
+def unreachable(reason: str) -> FetchReviews:
+    """A fetcher for when GitHub cannot be asked although a token is set: each question fails
+    with ``reason`` (reviews already in the cache still count), so the verdicts say why."""
+    from handoffs.errors import HandoffError
+
+    def fetch(number: int) -> PullReviews:
+        raise HandoffError(f"the reviews of pull request #{number} could not be read: {reason}")
+
+    return fetch

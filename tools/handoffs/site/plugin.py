@@ -185,18 +185,21 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
     def _github(self, root: Path) -> tuple[FetchReviews, dict[str, str], ReviewCache] | None:
         """Review fetcher, milestone issues and cache when a token is set; ``None`` offline."""
-        from handoffs.approval_record import connect_from_env, review_fetcher
+        from handoffs.approval_record import connect_from_env, review_fetcher, unreachable
         from handoffs.site.enrich import milestone_issues
 
+        cache = ReviewCache(root / self.config.cache_dir / REVIEW_CACHE_FILE)
         try:
             repo = connect_from_env(os.environ)
             if repo is None:
                 return None
             issues = milestone_issues(repo, self.config.milestone_label)
         except HandoffError as exc:
+            # Not "offline": a token is set. As the gate does, each approval then says its
+            # reviews could not be read, and why, instead of the offline stand-in.
             log.warning(f"GitHub enrichment failed, approval records come from git only: {exc}")
-            return None
-        return review_fetcher(repo), issues, ReviewCache(root / self.config.cache_dir / REVIEW_CACHE_FILE)
+            return unreachable(str(exc)), {}, cache
+        return review_fetcher(repo), issues, cache
 
 
 def _handoff_files(folder: Path) -> list[Path]:
