@@ -230,6 +230,7 @@ def test_the_crm_roles_table_and_notes_are_one_row_per_person(config: Config) ->
         "If time allows we'll also build a stock-ageing report.",
         "We're targeting a pilot on the Leeds line in the spring.",
         "We intend to deliver the supplier portal in the first release.",
+        "Our onboarding lead should be able to run a refresher for the team leads in March.",
     ],
 )
 def test_hedged_promises_without_a_promise_heading_are_drafted_marked_vague(config: Config, sentence: str) -> None:
@@ -260,6 +261,10 @@ def test_hedges_that_promise_nothing_are_not_promises(config: Config, sentence: 
         ("Priya asked about a Welsh-language portal.", "I explained it is on our roadmap but not in this order."),
         ("Ben asked whether we could run the school booking form too.", "We told him that is out of scope."),
         ("Legal asked us to keep the logs for 10 years.", "We agreed to 7 years, not 10."),
+        (
+            "Ravi asked if we'd import ten years of history.",
+            "I said we would import the open items only, not the history.",
+        ),
     ],
 )
 def test_an_ask_and_the_answer_declining_it_are_one_exclusion(config: Config, item: str, answer: str) -> None:
@@ -365,3 +370,14 @@ def test_the_customers_situation_and_pain_are_the_goal(config: Config, sentence:
 def test_measured_targets_are_success_criteria(config: Config, sentence: str) -> None:
     prepared = drafted(config, doc(f"## Call notes\n\n- {sentence}\n"))
     assert SUCCESS in sections_of(prepared, sentence[:25])
+
+
+def test_short_list_items_under_a_topic_are_items(config: Config) -> None:
+    prepared = drafted(config, doc("**Not part of this quote**\n\n- Expense management.\n- Fleet tracking.\n"))
+    assert [i.quote for i in prepared.items if i.section == EXCLUSIONS] == ["Expense management.", "Fleet tracking."]
+
+
+def test_who_decides_is_a_stakeholder_sentence_not_a_promise(config: Config) -> None:
+    line = "Ingrid has the final say and signs; Tomas will run the rollout day to day."
+    prepared = drafted(config, doc(f"Notes from the call\n\n{line}\n"))
+    assert sections_of(prepared, "Ingrid has the final say") == {STAKEHOLDERS}

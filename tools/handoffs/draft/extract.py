@@ -224,6 +224,8 @@ def _title_line(lines: Sequence[str]) -> int | None:
     text = lines[first - 1].strip()
     if _HEADING.match(text) or _LIST.match(text) or _FIELD.match(text) or text.endswith((".", "!", "?", ":")):
         return None
+    if text.startswith(("**", "__")):
+        return None  # a bold label ("**Not part of this quote**") names what follows, like a heading
     return first
 
 
@@ -256,7 +258,8 @@ def _split_block(doc: str, block: list[tuple[int, str]], heading: str) -> Iterat
     begin = marker.end() if marker else 0
     for piece_start, piece_end in _pieces(text, begin):
         quote = text[piece_start:piece_end].strip()
-        if len(quote.split()) < 3 or not re.search(r"[A-Za-z]", quote):
+        # A two-word list item ("- Expense management.") is an item; two words of prose are not.
+        if len(quote.split()) < (2 if marker else 3) or not re.search(r"[A-Za-z]", quote):
             continue
         offset = piece_start + (len(text[piece_start:piece_end]) - len(text[piece_start:piece_end].lstrip()))
         line = max(n for o, n in starts if o <= offset)
@@ -387,6 +390,10 @@ HEADING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"services",
             r"commitments?",
             r"subscription",
+            r"\bproducts?\b",
+            r"\b(?:order|line)\s+(?:lines|items)\b",
+            r"\bwhat'?s\s+included\b",
+            r"\bpackage\b",
         ),
     ),
     (
@@ -455,7 +462,9 @@ _FIELD_NAME = re.compile(r"^\s*(?:\*\*|__)?([A-Za-z][\w /&'-]{1,30}?)(?:\*\*|__)
 # "Chris Doyle is the technical contact for the integration" is about a person, not a requirement.
 _PERSON_ROLE = _cue(
     r"\b(?:is|are|as)\s+(?:the|our|their|its)\s+(?:\w+\s+){0,3}"
-    r"(?:lead|contact|owner|buyer|sponsor|champion|admin|signer|approver|decision[- ]maker)\b"
+    r"(?:lead|contact|owner|buyer|sponsor|champion|admin|signer|approver|decision[- ]maker)\b",
+    # "Joost has the final say and signs; Anouk will run the rollout day to day" is about who decides
+    r"\bfinal\s+(?:say|decision|call|sign[- ]?off)\b|\b(?:holds|owns)\s+the\s+budget\b|\bday[- ]to[- ]day\b",
 )
 # "Alder maintains 4,000 km", "The district has 31 schools": what the customer has, not what we sell.
 _PROFILE = _cue(
@@ -485,6 +494,7 @@ _DECLINED = _cue(
     r"\bout\s+of\s+(?:scope|this\s+(?:award|contract|deal|order|project|engagement|release|phase))\b",
     r"\bchange\s+(?:order|request)\b|\bon\s+(?:our|the)\s+roadmap\b",
     # a counter-offer declines what was asked: "we agreed to 7 years, not 10"; "we offered X instead"
+    r"\bonly\b[^.;]{0,60},\s*not\s+(?:the\s+|all\s+|any\s+)?\w+|"
     r"\b(?:agreed|offered|settled|committed)\s+(?:to|on)\b[^.;]*,\s*not\b|\b(?:we|i)\b[^.;]{0,60}\binstead\b",
 )
 # "excluding scheduled maintenance" qualifies a service level; it is not a boundary of scope.
@@ -573,6 +583,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\btechnical\s+(?:lead|contact|owner|buyer)\b|\bproject\s+(?:lead|manager|owner)\b|\bprocurement\b|\blegal\s+(?:counsel|contact)\b",
         r"\b(?:ceo|cfo|cio|cto|coo|ciso|cmo|cro|vp|svp|evp|head\s+of|director\s+of)\b",
         r"\b(?:day-to-day|main|primary|key)\s+(?:admin|contact|owner|user)\b|\bproject\s+owner\b",
+        r"\bfinal\s+(?:say|decision|call)\b|\b(?:holds|owns)\s+the\s+budget\b|\bbudget\s+holder\b",
     ),
     SUCCESS: _cue(
         r"\bsuccess\b|\bkpis?\b|\bmeasured\s+(?:by|on|as)\b|\bacceptance\s+criteri\w*",
@@ -598,7 +609,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bdepend(?:s|ent|ency|encies)\s+on\b|\bdependency\b|\bnot\s+(?:yet|confirmed|signed)\b|\bunclear\b|\bunknown\b",
         r"\b(?:may|might|could)\s+(?:slip|delay|collide|block|churn|push|not\s+be)\b|\bdelay(?:ed|s)?\b|\bbudget\s+(?:freeze|cut)s?\b",
         r"\bcompetitor\b|\bskeptic\w*|\bsceptic\w*|\bpushback\b|\bresist\w*|\bunhappy\b|\bescalat\w*",
-        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b",
+        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b|\bnobody\b|\bno[- ]one\b",
+        # the customer's people or suppliers changing mid-project
+        r"\b(?:contractor|vendor|partner|supplier|provider|lead|manager|owner|champion|sponsor|admin)\s+"
+        r"(?:changes|is\s+changing|will\s+change|leaves|is\s+leaving|moves\s+on|retires|is\s+retiring)\b",
         r"\bunreliable\b|\bhard\s+to\b|\b(?:may|might|could)\s+(?:make|cause|affect|prevent|hurt|break|revisit|not\s+support)\b",
         r"\bdrops?\s+(?:for|out)\b|\bcannot\s+be\s+trained\b|(?<![-\w])only\s+exports?\b",
     ),
@@ -610,9 +624,11 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\brequire(?:s|d|ment|ments)?\b|\bprerequisite\w*|\bneed\s+(?:access|admin|credentials)\b",
         r"\bmust\s+(?:provide|supply|give|grant|share)\b|\bmust\s+be\s+(?:hosted|stored|encrypted|processed|shared)\b",
         r"\b(?:stored|stays?|hosted|kept|resides?)\s+in\s+(?:the\s+)?(?:[A-Z]{2,3}|eu|uk|us|canada|canadian|european|\w+an)\b[^.]*\bdata\s+cent(?:re|er)s?\b|\bdata\s+residency\b",
-        r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
+        r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|processed|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
         _GO_LIVE_BOUND.pattern,
         r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
+        # a data flow into their systems: "payroll export to their Nmbrs account"
+        r"\b(?:export|exports|sync|syncs|feed|feeds|push|pushes)\s+(?:\w+\s+){0,2}(?:to|into|with)\s+(?:their|the\s+customer'?s)\b",
         r"\bsingle\s+sign[- ]on\b|\badmin(?:istrator)?\s+(?:access|rights|account)\b",
         r"\b(?:we|we'll)\s+(?:need|require)\s+(?:a|an|the|their|its|access|admin|read|write|credentials)\b",
     ),
@@ -623,7 +639,8 @@ CUES: dict[str, re.Pattern[str]] = {
 # as firm.  The subject must be on our side and the hedge must govern an action, so
 # "we might lose them to a competitor" is left to the risk cues and "we can't" is no promise.
 _OUR_SIDE = (
-    r"(?:we|i|our\s+(?:\w+\s+)?(?:team|side|engineers|consultants|staff|people|crew|folks)|"
+    r"(?:we|i|our\s+(?:\w+\s+)?(?:team|side|lead|manager|engineers?|consultants?|trainers?|specialists?|"
+    r"staff|people|crew|folks|csm|pm|architect|support|services)|"
     r"(?:the\s+)?(?:vendor|supplier|provider))"
 )
 _HEDGE = (
