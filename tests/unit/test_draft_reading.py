@@ -381,3 +381,11 @@ def test_who_decides_is_a_stakeholder_sentence_not_a_promise(config: Config) -> 
     line = "Ingrid has the final say and signs; Tomas will run the rollout day to day."
     prepared = drafted(config, doc(f"Notes from the call\n\n{line}\n"))
     assert sections_of(prepared, "Ingrid has the final say") == {STAKEHOLDERS}
+
+
+def test_an_answer_that_defers_to_a_later_quote_is_a_boundary_not_a_promise(config: Config) -> None:
+    prepared = drafted(
+        config, doc("## Answers\n\n1. Connecting the WMS: not in this SOW. We can quote it as a follow-on next year.\n")
+    )
+    assert EXCLUSIONS in sections_of(prepared, "Connecting the WMS")
+    assert PROMISES not in sections_of(prepared, "We can quote it")

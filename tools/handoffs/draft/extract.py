@@ -533,6 +533,7 @@ CUES: dict[str, re.Pattern[str]] = {
     EXCLUSIONS: _cue(
         r"\bout\s+of\s+scope\b",
         r"\bnot\s+(?:in\s+scope|included|part\s+of|covered|sold|offered|committed|provided|supported)\b",
+        r"\bnot\s+in\s+(?:this|the|our)\s+(?:sow|order|quote|contract|proposal|deal|phase|release|agreement|project|award)\b",
         r"\bexclud(?:e|es|ed)\b|\bexclusions?\b|^excluding\b",
         r"\b(?:does|do|will|did|would|can)\s*(?:not|n't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported|responsible))\b",
         r"\b(?:won't|cannot|can't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported))\b",
@@ -627,6 +628,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|processed|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
         _GO_LIVE_BOUND.pattern,
         r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
+        # machine and system protocols are integration work: "connectivity … via OPC UA", HL7 feeds
+        r"\bconnectivity\b|\b(?:opc[- ]?ua|modbus|mqtt|edi|hl7|fhir|odbc|jdbc|webhooks?)\b",
         # a data flow into their systems: "payroll export to their Nmbrs account"
         r"\b(?:export|exports|sync|syncs|feed|feeds|push|pushes)\s+(?:\w+\s+){0,2}(?:to|into|with)\s+(?:their|the\s+customer'?s)\b",
         r"\bsingle\s+sign[- ]on\b|\badmin(?:istrator)?\s+(?:access|rights|account)\b",
@@ -703,6 +706,11 @@ _SPECIAL_TERMS = _cue(
     r"\baddend",
     r"\bredlines?\b",
     r"\bagreed\s+changes\b",
+)
+# An offer to price something later: a deferral, never a promise.
+_QUOTE_OFFER = _cue(
+    r"\b(?:can|could|will|'ll|would|happy\s+to)\s+(?:re-?)?quote\s+(?:it|that|this|them|for\s+it)\b",
+    r"\bas\s+a\s+(?:follow[- ]on|separate|later)\b",
 )
 # "customer success manager" is a role, not a success criterion.
 _NOT_SUCCESS = _cue(r"\bcustomer\s+success\b")
@@ -842,6 +850,8 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None, *, hedg
     if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
         # "Chris is the technical contact for the integration; he will run testing" is about Chris
         drop |= {REQUIREMENTS, PROMISES}
+    if _QUOTE_OFFER.search(text):
+        drop.add(PROMISES)  # "we can quote it as a follow-on" offers a price later, promises nothing now
     if _CUSTOMER_PROVIDES.search(text):
         drop.add(PROMISES)  # "the district must provide a client ID" is their task, not ours
     if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
