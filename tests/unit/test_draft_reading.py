@@ -389,3 +389,26 @@ def test_an_answer_that_defers_to_a_later_quote_is_a_boundary_not_a_promise(conf
     )
     assert EXCLUSIONS in sections_of(prepared, "Connecting the WMS")
     assert PROMISES not in sections_of(prepared, "We can quote it")
+
+
+def test_a_restatement_is_cited_in_every_section_its_item_is_drafted_in(config: Config) -> None:
+    order = doc("## Services\n\n- Payroll export to their Datev account, monthly.\n", "order-form.md")
+    notes = doc(
+        "Call notes\n\n"
+        "We will export payroll files to Datev every month, as in the order form.\n"
+        "Can you export payroll to Datev?\n",
+        "call-notes.md",
+    )
+    prepared = drafted(config, notes, order)
+    drafted_export = [i for i in prepared.items if i.quote.startswith("Payroll export")]
+    assert {i.section for i in drafted_export} >= {PROMISES, REQUIREMENTS}
+    for item in drafted_export:
+        assert item.citation == "order-form.md:3; call-notes.md:3"  # never the question on line 4
+
+
+def test_an_undrafted_restatement_is_still_cited(config: Config) -> None:
+    sow = doc("## Scope\n\n1. One full day of on-site staff training at the depot.\n", "sow.md")
+    notes = doc("## Notes\n\n- Staff training: one full day on site at the depot, as in the SOW.\n", "notes.md")
+    prepared = drafted(config, notes, sow)
+    training = [i for i in prepared.items if i.section == PROMISES and "training" in i.quote]
+    assert [i.citation for i in training] == ["sow.md:3; notes.md:3"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from handoffs.config import Config
 from handoffs.draft.backends import Extractor, Rejected, verify
 from handoffs.draft.crm import CrmDeal
-from handoffs.draft.extract import KEY_DATES, STAKEHOLDERS, Candidate, Place, SourceDoc
+from handoffs.draft.extract import KEY_DATES, STAKEHOLDERS, Candidate, Place, SourceDoc, sentences
 from handoffs.draft.people import name_key, roles_from_sentences
 from handoffs.errors import UsageError
 
@@ -48,6 +48,7 @@ def prepare(deal: CrmDeal, docs: Sequence[SourceDoc], config: Config, extractor:
     proposed = extractor.extract(docs, config)
     verified = verify(proposed, docs)
     items = merge_restatements(verified.items, docs)
+    items = cite_undrafted_restatements(items, docs)
     items = merge_people(items, config.rules.decision_roles)
     return Prepared(tuple(items), tuple(verified.rejected), len(proposed))
 
@@ -193,13 +194,31 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\d+(?:[.,]\d+)?", text)) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
 
 
+# "…, as in the quote", "as agreed in the SOW": the writer says it is a restatement.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:as\s+(?:in|per|agreed\s+in|stated\s+in|listed\s+in|set\s+out\s+in)|see)\s+(?:the\s+)?"
+    r"(?:quote|sow|order(?:\s+form)?|proposal|contract|agreement|statement\s+of\s+work|msa)\b",
+    re.IGNORECASE,
+)
+_SAME_WHEN_SAID = 0.5  # share of words enough when one sentence says it restates the formal document
+
+
 def restates(first: str, second: str) -> bool:
-    """Whether two sentences state the same thing: the same numbers, mostly the same words."""
+    """Whether two sentences state the same thing: no number in one that the other contradicts,
+    and mostly the same words (half of them, when one says "as in the quote")."""
     a, b = _words(first), _words(second)
     shorter = min(len(a), len(b))
-    if shorter < _MIN_WORDS or _numbers(first) != _numbers(second):
+    if shorter < _MIN_WORDS or not _numbers_agree(first, second):
         return False
-    return len(a & b) / shorter >= _SAME_ENOUGH
+    said = _BACK_REFERENCE.search(first) or _BACK_REFERENCE.search(second)
+    return len(a & b) / shorter >= (_SAME_WHEN_SAID if said else _SAME_ENOUGH)
+
+
+def _numbers_agree(first: str, second: str) -> bool:
+    """The same numbers, or numbers in only one of them ("Four training sessions" and
+    "the training sessions we include"); two different counts are two things."""
+    one, two = _numbers(first), _numbers(second)
+    return one == two or not one or not two
 
 
 def merge_restatements(items: Sequence[Candidate], docs: Sequence[SourceDoc]) -> list[Candidate]:
@@ -235,6 +254,40 @@ def merge_restatements(items: Sequence[Candidate], docs: Sequence[SourceDoc]) ->
                 )
         merged[n] = item
     return [merged[n] for n in range(len(items)) if n in merged]
+
+
+def cite_undrafted_restatements(items: Sequence[Candidate], docs: Sequence[SourceDoc]) -> list[Candidate]:
+    """Cite every place a drafted item is restated, in every section it is drafted in.
+
+    A restatement may be drafted in fewer sections than the item it repeats ("Payroll
+    export to their Nmbrs account" is a promise and a requirement; "we will export payroll
+    files to Nmbrs, as in the quote" only a promise), or in none ("Staff training: one full
+    day on site, as in the SOW").  A careful reader still cites it beside the item, so
+    each item gets the places that restate its sentence wherever they sit.
+    """
+    drafted = {(i.doc, i.line) for i in items}
+    cited = {(p.doc, p.line) for i in items for p in i.also}
+    # A question ("Can the tablets show Czech?") asks for what the item answers; it restates nothing.
+    loose = [
+        s
+        for doc in docs
+        for s in sentences(doc)
+        if (s.doc, s.line) not in drafted | cited and not s.text.rstrip("\"')*_ ").endswith("?")
+    ]
+    places: dict[tuple[str, int, str], tuple[Place, ...]] = {}
+    for item in items:
+        if item.person is None and item.section != KEY_DATES:
+            key = (item.doc, item.line, item.quote)
+            places[key] = tuple(dict.fromkeys((*places.get(key, ()), *item.also)))
+    for (doc, line, quote), known in places.items():
+        found = [Place(s.doc, s.line, s.end_line, s.text) for s in loose if s.doc != doc and restates(quote, s.text)]
+        places[(doc, line, quote)] = tuple(dict.fromkeys((*known, *found)))
+    return [
+        replace(item, also=places[(item.doc, item.line, item.quote)])
+        if (item.doc, item.line, item.quote) in places
+        else item
+        for item in items
+    ]
 
 
 # --- one entry per person ---------------------------------------------------------------
