@@ -26,7 +26,7 @@ import pytest
 
 from tests.browser.sitebuild import Markup, add_site_config, article, built, page
 from tests.conftest import CliResult
-from tests.factories import BODY, FRONT_MATTER, GIT_ENV, git, handoff_text, write_handoff
+from tests.factories import BODY, FRONT_MATTER, GIT_ENV, git, handoff_text, make_repo, write_handoff
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -172,3 +172,28 @@ def test_with_a_token_but_github_unreachable_no_consumer_claims_to_be_offline(
     assert "the reviews could not be read (GitHub review data could not be read" in readiness["unavailable"]
     for said in (page_text, reason, readiness["unavailable"], *(a["message"] for a in alerts)):
         assert "no GITHUB_TOKEN" not in said
+
+
+def test_outside_git_the_site_says_approval_unknown_as_the_gate_does(
+    tmp_path: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No git repository: approval cannot be verified. The gate says so; the site's badge,
+    approval record and "approvals needed" list say unknown too, never "not approved" or "no"."""
+    root = make_repo(tmp_path / "plain", git_init=False)
+    monkeypatch.chdir(root)
+    add_site_config(root)
+    handoff = "ready-co/2026-11-09-implementation"
+    write_handoff(root, handoff, handoff_text(FRONT, BODY))
+    verdict, blockers = _gate(run_cli, handoff)
+    assert verdict == "unknown"
+    (reason,) = blockers
+    assert reason.startswith("approval cannot be verified: ")
+    site = built(root)
+    html = article(page(site, f"handoffs/{handoff}"))
+    text = Markup(html).plain_text()
+    assert _site_banner(site, handoff) == "unknown"
+    assert reason in text
+    assert "Approval unknown" in text  # the badge
+    assert "Not approved" not in text
+    assert "@dana-sales (sales owner): not recorded" in text
+    assert "finance (pricing reviewer): not recorded" in text

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handoffs.config import Config
-from handoffs.document.handoff import Handoff
+from handoffs.document.handoff import ID_PATTERN, Handoff
 from handoffs.engine import PARALLEL_THRESHOLD, Job, check_contents
 from handoffs.findings import FileResult
 from handoffs.git import read_blobs
@@ -287,7 +287,7 @@ def _record(fh: FileHistory, cache: AnalysisCache, config: Config) -> HandoffRec
     scope_change_count, added_promises, added_exclusions = _post_approval(fh, cache.facts, config)
     return HandoffRecord(
         handoff_id=fh.handoff_id,
-        type=facts.type or fh.handoff_id.rsplit("/", 1)[-1][11:],
+        type=facts.type or _id_type(fh.handoff_id),
         teams=facts.teams,
         opened_on=opened_on,
         opened_at=fh.first.time if fh.first else None,
@@ -310,16 +310,22 @@ def _record(fh: FileHistory, cache: AnalysisCache, config: Config) -> HandoffRec
     )
 
 
+def _id_type(handoff_id: str) -> str:
+    match = ID_PATTERN.match(handoff_id)
+    return match["type"] if match else ""
+
+
 def _moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def _id_date(handoff_id: str) -> dt.date | None:
-    match = re.match(r"^[^/]+/(\d{4}-\d{2}-\d{2})-", handoff_id)
+    """The day the handoff was opened, from its id (``document.handoff.ID_PATTERN``, as the location rule reads it)."""
+    match = ID_PATTERN.match(handoff_id)
     if match is None:
         return None
     try:
-        return dt.date.fromisoformat(match[1])
+        return dt.date.fromisoformat(match["date"])
     except ValueError:
         return None
 

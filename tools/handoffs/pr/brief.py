@@ -112,7 +112,7 @@ def _entry(entry: BriefEntry, sections: SectionRoles) -> list[str]:
     if doc is not None:
         out += _paragraphs(doc, sections.goal)
         out += _promises(doc, sections)
-        out += _flags(entry.result)
+        out += _flags(entry.result, sections.custom_terms)
         out += _bullets(doc, sections.open_risks)
     if front is not None:
         fm = front.first_milestone
@@ -140,23 +140,24 @@ def _bullets(doc: Handoff, name: str) -> list[str]:
 
 def _promises(doc: Handoff, sections: SectionRoles) -> list[str]:
     """Promises next to exclusions, so the boundary is visible in one table."""
-    promises, exclusions = _texts(doc, sections.promised_scope), _texts(doc, sections.exclusions)
-    rows = max(len(promises), len(exclusions))
-    out = ["### Promised scope and exclusions", "", "| Promised | Excluded |", "|---|---|"]
+    promises, excluded = _texts(doc, sections.promised_scope), _texts(doc, sections.exclusions)
+    rows = max(len(promises), len(excluded))
+    exclusions = sections.exclusions[:1].lower() + sections.exclusions[1:]
+    out = [f"### {sections.promised_scope} and {exclusions}", "", "| Promised | Excluded |", "|---|---|"]
     for i in range(rows):
         left = cell(promises[i]) if i < len(promises) else ""
-        right = cell(exclusions[i]) if i < len(exclusions) else ""
+        right = cell(excluded[i]) if i < len(excluded) else ""
         out.append(f"| {left} | {right} |")
     if rows == 0:
         out.append("| _none_ | _none_ |")
     return [*out, ""]
 
 
-def _flags(result: FileResult) -> list[str]:
+def _flags(result: FileResult, custom_terms: str) -> list[str]:
     """Which categories need a reviewer (their lines are in the check results below)."""
     flags = [f for f in result.findings if f.severity is Severity.FLAG and f.category]
     if not flags:
-        return ["### Custom terms", "", "No custom-term language flagged.", ""]
+        return [f"### {custom_terms}", "", "No custom-term language flagged.", ""]
     reviewers = {f.category: ", ".join(f.reviewers) for f in flags if f.category}
     lines = [f"- **{cell(c)}** → review by {cell(r)}" for c, r in sorted(reviewers.items())]
     return [

@@ -370,7 +370,7 @@ def _checklist(page: _Page, out: r.Builder) -> None:
     out.heading(2, "Risks and open items")
     risks = page.handoff.body.section(page.sections.open_risks)
     if risks is None:
-        out.add("<p><em><code>## Open risks</code> is missing.</em></p>")
+        out.add(f"<p><em><code>## {r.esc(page.sections.open_risks)}</code> is missing.</em></p>")
     elif risks.is_none() or not risks.items:
         out.add(page.block(risks) or "<p>None.</p>")
     else:
@@ -441,16 +441,22 @@ def _approvers(entry: Entry, front: FrontMatter) -> str:
         (front.from_.owner, "sales owner", frozenset({front.from_.owner.casefold()})),
         (front.to.owner, "receiving owner", frozenset({front.to.owner.casefold()})),
     ]
+    # Someone the record does not name did not approve only when that is known: the handoff
+    # is not approved at all, or GitHub's reviews were read.
+    known = entry.approval_verdict.answer is Answer.NO or (
+        entry.approvers is not None and entry.approvers.authoritative
+    )
+    answers = [
+        Answer.YES if handles & approvers else Answer.NO if known else Answer.UNKNOWN for _, _, handles in needed
+    ]
     categories = {hit.category: hit.reviewers for hit in entry.hits}
     for name, reviewers in categories.items():
-        handles = entry.reviewers_by_category.get(name, frozenset())
-        needed.append((", ".join(reviewers), f"{name} reviewer", handles))
-    # Someone the record does not name did not approve only when GitHub's reviews were read.
-    known = entry.approvers is None or entry.approvers.authoritative
+        needed.append((", ".join(reviewers), f"{name} reviewer", entry.reviewers_by_category.get(name, frozenset())))
+        answers.append(entry.terms.state_of(name))  # verdicts.terms_reviewed: what the banner and the gate say
     lines = []
-    for who, role, handles in needed:
-        matched = sorted(handles & approvers)
-        state = f"yes ({', '.join(matched)})" if matched else ("no" if known else "not recorded")
+    for (who, role, handles), answer in zip(needed, answers, strict=True):
+        matched = ", ".join(sorted(handles & approvers))
+        state = {Answer.YES: f"yes ({matched})", Answer.NO: "no", Answer.UNKNOWN: "not recorded"}[answer]
         lines.append(f"{r.esc(who)} ({r.esc(role)}): {r.esc(state)}")
     return "<p>Approvals needed:</p>" + r.bullets(lines)
 
