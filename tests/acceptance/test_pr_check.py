@@ -271,3 +271,38 @@ def test_a_merge_queue_entry_is_checked_between_the_queue_base_and_the_entry(
     assert "pr-check: 1 handoff(s) changed; no errors" in result.out
     assert "keelson-logistics" in result.out
     assert not world.double.requests  # no pull request: nothing to comment on
+
+
+def _broken_mapping(w: World) -> dict[str, str]:
+    """schema/crm.yaml with `sales_team` misspelt on its line."""
+    text = (w.root / "schema" / "crm.yaml").read_text(encoding="utf-8")
+    assert "\nsales_team:" in text
+    return {"schema/crm.yaml": text.replace("\nsales_team:", "\nsales_teem:")}
+
+
+def test_a_change_that_breaks_the_crm_mapping_is_blocked_where_it_is_made(
+    world: World, run_cli: Callable[..., CliResult]
+) -> None:
+    """`handoff check` does not read schema/crm.yaml; the pull request that changes schema/ is
+    where a broken mapping is caught, with file and line, before the scheduled sync meets it."""
+    files = _broken_mapping(world)
+    lines = files["schema/crm.yaml"].splitlines()
+    line = next(number for number, text in enumerate(lines, start=1) if text.startswith("sales_teem:"))
+    start_branch(world, {**files, HANDOFF: PLAIN}, name="revops/crm")
+    assert run_cli("check", "handoffs").exit_code == 0  # the handoff itself is fine
+    result = run_cli("pr-check", "--base", "main")
+    assert result.exit_code == 1, result.out + result.err
+    assert f"::error file=schema/crm.yaml,line={line}::sales_teem: unknown key `sales_teem`" in result.out
+    assert "## ❌ CRM mapping" in result.out
+    assert f"schema/crm.yaml:{line}: sales_teem: unknown key `sales_teem` (did you mean `sales_team`?)" in result.out
+    assert "Traceback" not in result.err
+
+
+def test_a_handoff_change_is_not_blocked_by_a_mapping_it_did_not_touch(
+    world: World, run_cli: Callable[..., CliResult]
+) -> None:
+    on_main(world, _broken_mapping(world))  # broken before this pull request
+    start_branch(world, {HANDOFF: PLAIN})
+    result = run_cli("pr-check", "--base", "main")
+    assert result.exit_code == 0, result.out + result.err
+    assert "CRM mapping" not in result.out

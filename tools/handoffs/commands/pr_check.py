@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from handoffs.commands._common import Subparsers, add_root_argument, resolve_root, today
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import handoff_id_of
-from handoffs.errors import GitHubError, UsageError
+from handoffs.errors import ConfigError, GitHubError, UsageError
 from handoffs.findings import CheckResult, FileResult
 
 if TYPE_CHECKING:
@@ -88,11 +88,19 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
     codeowners_file = options.root / FILE_NAME
     current = codeowners_file.read_text(encoding="utf-8") if codeowners_file.is_file() else None
     codeowners_problem = staleness(current, expected_codeowners(config))
+    mapping_problem = crm_mapping_problem(options, config)
     has_errors = any(e.result.has_errors for e in entries if not e.removed)
-    blocked = has_errors or codeowners_problem is not None
+    blocked = has_errors or codeowners_problem is not None or mapping_problem is not None
     REPORTERS["github"](CheckResult(tuple(e.result for e in entries if not e.removed)), sys.stdout)
     if codeowners_problem:
         print(f"::error file={FILE_NAME}::{codeowners_problem.splitlines()[0]}")
+    mapping_text = None
+    if mapping_problem is not None:
+        # Relative to the working directory, as workflow annotations need (and no runner path in the brief).
+        shown = os.path.relpath(mapping_problem.path or options.root / "schema" / "crm.yaml")
+        line = f",line={mapping_problem.line}" if mapping_problem.line else ""
+        print(f"::error file={shown}{line}::{mapping_problem.message}")
+        mapping_text = f"{shown}:{mapping_problem.line or 1}: {mapping_problem.message}"
     gh = None
     earlier: list[str] = []
     if options.pr is not None:
@@ -101,7 +109,12 @@ def execute(options: PrCheckOptions, config: Config, args: argparse.Namespace) -
         gh = connect_from_args(args)
         earlier = _earlier_approvals(gh, options.pr, config)
     body = brief.render(
-        entries, codeowners_problem, preview_url=run_url(), earlier_approvals=earlier, sections=config.sections
+        entries,
+        codeowners_problem,
+        preview_url=run_url(),
+        earlier_approvals=earlier,
+        sections=config.sections,
+        mapping_problem=mapping_text,
     )
     append_step_summary(body)
     if gh is not None and options.pr is not None:
@@ -149,6 +162,34 @@ def changed_handoffs(options: PrCheckOptions, config: Config) -> list[BriefEntry
         if change.status == "D":
             entries.append(BriefEntry(change.path, None, FileResult(change.path, ()), (), removed=True))
     return entries
+
+
+def crm_mapping_problem(options: PrCheckOptions, config: Config) -> ConfigError | None:
+    """Why ``schema/crm.yaml`` would not load for ``handoff crm``, when this change touches ``schema/``.
+
+    ``handoff check`` never reads the mapping: no handoff check depends on it, so a broken
+    mapping must not block a rep's handoff.  But the CRM sync runs on a schedule, after the
+    merge; without this, a pull request that breaks the mapping (its own file, or a team or
+    type it names) would pass and the next sync would fail.  So the pull request that
+    changes ``schema/`` is where the mapping is validated, as ``handoff crm`` loads it.
+    """
+    from handoffs.config import SCHEMA_DIR
+    from handoffs.crm.mapping import CRM_FILE, load_mapping
+    from handoffs.git import changed_paths
+
+    if not (options.root / SCHEMA_DIR / CRM_FILE).is_file():
+        return None  # no CRM configured: nothing to validate
+    try:
+        changes = changed_paths(options.root, options.base, options.head)
+    except ValueError:
+        return None  # changed_handoffs has already refused this range with the reason
+    if not any(path.startswith(f"{SCHEMA_DIR}/") for c in changes for path in (c.path, c.old_path)):
+        return None
+    try:
+        load_mapping(config)
+    except ConfigError as exc:
+        return exc
+    return None
 
 
 def _reviewers(entries: list[BriefEntry], config: Config) -> list[str]:

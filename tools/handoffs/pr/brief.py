@@ -64,6 +64,7 @@ def render(
     earlier_approvals: Sequence[str] = (),
     *,
     sections: SectionRoles,
+    mapping_problem: str | None = None,
 ) -> str:
     out = [MARKER, "# Handoff brief", ""]
     if preview_url:
@@ -79,6 +80,8 @@ def render(
     if codeowners_problem:
         first = codeowners_problem.splitlines()[0]
         out += ["## ❌ CODEOWNERS", "", first, ""]
+    if mapping_problem:  # schema/crm.yaml, as `handoff crm` would load it
+        out += ["## ❌ CRM mapping", "", cell(mapping_problem), ""]
     result = CheckResult(tuple(e.result for e in entries if not e.removed))
     if result.files:
         buffer = io.StringIO()
