@@ -3,7 +3,7 @@
 Nothing is loaded from a CDN and no script runs.  Rates are drawn as percentages with
 the 90 % acceptance target as a dashed line on the acceptance chart, drawn even when
 there is no data yet.  The page is sanitised like every other; only the SVG
-of each chart is put in afterwards (``Builder.add_trusted``): it is written by this code
+of each chart is put in afterwards (``Builder.add_chart``): it is written by ``charts``
 from numbers and escaped team, type and month names.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from handoffs.metrics.compute import METRICS, MetricSpec, site_label
 from handoffs.site import render as r
-from handoffs.site.charts import Chart, svg
+from handoffs.site.charts import Chart
 
 SRC_URI = "metrics.md"
 TITLE = "Metrics"
@@ -63,7 +63,7 @@ def series_section(out: r.Builder, spec: MetricSpec, series: Mapping[str, Mappin
     out.heading(3, f"{r.esc(spec.site_label)} by {r.esc(heading)}")
     reasons = sorted({str(m[key]["unavailable"]) for m in series.values() if m[key].get("unavailable")})
     out.add('<figure class="ho-figure">')
-    out.add_trusted(svg(_chart(spec, series, heading)))
+    out.add_chart(_chart(spec, series, heading))
     out.add("</figure>")
     if reasons:
         out.add(f'<p class="ho-note">Unavailable: {r.esc("; ".join(reasons))}</p>')

@@ -21,6 +21,7 @@ from typing import Any
 from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.reviews import ReviewData, Unavailable
 from handoffs.site import render as r
+from handoffs.site.charts import Draw
 from handoffs.site.collect import Entry, Site
 from handoffs.site.dashboard import SRC_URI as METRICS
 from handoffs.site.dashboard import TITLE as METRICS_TITLE
@@ -138,14 +139,16 @@ def front_matter(page: SitePage) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def page_html(page: SitePage, linker: r.Linker) -> tuple[str, list[dict[str, Any]]]:
+def page_html(page: SitePage, linker: r.Linker, draw: Draw | None = None) -> tuple[str, list[dict[str, Any]]]:
     """The page's final HTML and its table of contents.
 
-    Every page is sanitised, then gets its charts (``Builder.add_trusted``); handoff pages
-    are wrapped in the search index's markers (written here, from escaped values).
+    Every page is sanitised, then gets its charts (``Builder.add_chart``), drawn by ``draw``
+    (default: here and now; the mkdocs plugin's draws them in a worker and puts in a
+    placeholder); handoff pages are wrapped in the search index's markers (written here,
+    from escaped values).
     """
     built = page.build(linker)
-    body = built.fill_slots(clean_html(built.html()))
+    body = built.fill_slots(clean_html(built.html()), draw)
     if page.search is not None:
         body = _searchable(body, page.search)
     return body, built.toc

@@ -2,8 +2,10 @@
 
 ``on_files`` collects and checks every handoff, asks ``generate.site_pages`` for the
 pages and adds them as virtual files (nothing generated is ever written into the
-repository); ``on_page_content`` writes each page's HTML from ``generate.page_html``;
-``on_post_build`` indexes the built site for search (``search``).  Nothing about what
+repository); ``on_page_content`` writes each page's HTML from ``generate.page_html`` and
+hands the searchable ones to the search index (``search``), which Pagefind builds in its
+own process while mkdocs renders the templates (``on_env`` says the last page is in);
+``on_post_build`` waits for it.  Nothing about what
 a page says lives here, so another generator needs only another adapter.
 
 A handoff with errors is still published, under a red banner, and each error is logged
@@ -34,6 +36,7 @@ from handoffs.errors import HandoffError
 from handoffs.findings import Severity
 from handoffs.metrics.analysis import CheckedFile
 from handoffs.progress import ProgressBar
+from handoffs.site.charts import Chart, ChartWorker, Draw, PendingChart, fill, svg
 from handoffs.site.collect import Site, collect
 from handoffs.site.generate import (
     DEFAULT_HOME,
@@ -47,7 +50,7 @@ from handoffs.site.generate import (
 )
 from handoffs.site.pages import Links
 from handoffs.site.render import Linker
-from handoffs.site.search import build_search_index
+from handoffs.site.search import SearchIndex
 
 log = get_plugin_logger(__name__)
 
@@ -63,7 +66,7 @@ class HandoffsConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]  # mkdo
     # Where the repository lives, for history/edit/commit links. Not mkdocs' `repo_url`:
     # with that set, the theme's script asks api.github.com for stars and forks.
     repository_url = c.Optional(c.Type(str))
-    search_index = c.Type(bool, default=True)  # run Pagefind over the built site
+    search_index = c.Type(bool, default=True)  # build the Pagefind index of the handoff pages
 
 
 class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-call]
@@ -71,8 +74,16 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         self.site: Site | None = None
         self.pages: dict[str, SitePage] = {}
         self.rendering: ProgressBar | None = None  # a bar while a large site's pages are written
+        self.search: SearchIndex | None = None  # this build's search index, fed page by page
+        self.charts: ChartWorker | None = None  # draws this build's charts in another process
+        self.pending: dict[str, list[PendingChart]] = {}  # page -> charts put in when it is written
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self._stop_workers()  # a served site rebuilds: never reuse the last build's
+        try:
+            self.charts = ChartWorker()  # started first: matplotlib loads while the handoffs are checked
+        except HandoffError as exc:
+            raise _abort(str(exc)) from None
         root = self._root(config)
         try:
             handoff_config = load_config(root)
@@ -85,6 +96,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         links = Links(self.config.repository_url, self.config.base or handoff_config.rules.base_branch)
         pages = site_pages(site, links, *_reports(root, handoff_config, site.today, _checked(site)))
         self.pages = {page.src_uri: page for page in pages}
+        self._start_search(config)
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -106,8 +118,11 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
             if self.rendering is None:
                 self.rendering = ProgressBar("Writing handoff pages", len(self.pages)).__enter__()
             self.rendering.advance()
-            body, toc = page_html(self.pages[uri], linker)
+            generated = self.pages[uri]
+            body, toc = page_html(generated, linker, self._chart_placeholders(uri))
             page.toc = TableOfContents(_anchors(toc))
+            if generated.search is not None and self.search is not None:
+                self.search.add("/" + page.url, body)
             return body
         if uri == HOME and self.site is not None:
             # The home page is the admins' Markdown plus the generated "needs attention".
@@ -116,11 +131,51 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
             return html + "\n" + extra
         return html
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        pending = self.pending.pop(page.file.src_uri, None)
+        if not pending:
+            return output
+        try:
+            return fill(output, pending)
+        except HandoffError as exc:
+            raise _abort(f"{page.file.src_uri}: {exc}") from None
+
+    def _chart_placeholders(self, uri: str) -> Draw:
+        """How ``uri``'s charts are drawn: by the worker, each leaving a placeholder until the page is written."""
+
+        def later(chart: Chart) -> str:
+            if self.charts is None:  # no build under way (never, in a build): draw it here
+                return svg(chart)
+            drawing = self.charts.submit(chart)
+            self.pending.setdefault(uri, []).append(drawing)
+            return drawing.placeholder
+
+        return later
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        # Every page's content is written: Pagefind builds the index while mkdocs renders templates.
+        if self.search is not None:
+            self.search.write()
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_rendering()
+        if self.charts is not None:
+            self.charts.close()
+            self.charts = None
+        if self.pending:  # a page with charts that was never written: say so rather than lose them
+            raise _abort(f"charts of {', '.join(sorted(self.pending))} were drawn but never put in")
+        search, self.search = self.search, None
+        if search is not None:
+            try:
+                search.wait()
+            except HandoffError as exc:
+                raise _abort(str(exc)) from None
+
+    def _start_search(self, config: MkDocsConfig) -> None:
         if self.config.search_index:
             try:
-                build_search_index(Path(config.site_dir))
+                self.search = SearchIndex(Path(config.site_dir), language=str(config.theme.get("language") or "en"))
             except HandoffError as exc:
                 raise _abort(str(exc)) from None
 
@@ -134,6 +189,17 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_rendering()
+        self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        """Stop this build's chart worker and search indexing, if they run (a failed or repeated build)."""
+        if self.charts is not None:
+            self.charts.close()
+            self.charts = None
+        self.pending = {}
+        if self.search is not None:
+            self.search.abort()
+            self.search = None
 
     def _stop_rendering(self) -> None:
         if self.rendering is not None:

@@ -28,7 +28,7 @@ from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable
 from handoffs.metrics.service import category_reviewers
 from handoffs.model import FrontMatter
 from handoffs.site import render as r
-from handoffs.site.charts import Chart, svg
+from handoffs.site.charts import Chart
 from handoffs.site.collect import Entry, Site
 from handoffs.site.pages import page_title
 from handoffs.verdicts import ACTIVE_STATUSES, approved_before_kickoff
@@ -227,7 +227,7 @@ def _trend(out: r.Builder, data: ReportData, months: list[str]) -> None:
         points = [(m, measure.chart(metrics[m], by_month[m]) if by_month[m] else None) for m in months]
         chart = Chart(f"{measure.label}, all teams", points, percent=measure.percent, integer=measure.integer, unit="")
         out.add(f'<figure class="ho-figure"><figcaption>{r.esc(measure.label)}</figcaption>')
-        out.add_trusted(svg(chart))
+        out.add_chart(chart)
         out.add("</figure>")
     out.add("</div>")
 

@@ -21,6 +21,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from handoffs.site.charts import Chart, Draw, svg
+
 _BARE_URL = re.compile(r"(?<![(<\[\w])(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SLUG = re.compile(r"[^\w\- ]+")
@@ -143,24 +145,27 @@ class Builder:
 
     parts: list[str] = field(default_factory=list)
     toc: list[dict[str, Any]] = field(default_factory=list)
-    trusted: dict[str, str] = field(default_factory=dict)  # slot -> markup the sanitiser must not see
+    charts: dict[str, Chart] = field(default_factory=dict)  # slot -> a chart, drawn after sanitising
     _ids: set[str] = field(default_factory=set)
 
     def add(self, *html_parts: str) -> None:
         self.parts.extend(p for p in html_parts if p)
 
-    def add_trusted(self, markup: str) -> None:
-        """Markup written only by this code (a chart's SVG): it takes the place of an empty
-        slot after the rest of the page was sanitised, so nothing else skips the sanitiser."""
-        slot = f'<div class="ho-slot" id="ho-slot-{len(self.trusted)}"></div>'
-        self.trusted[slot] = markup
+    def add_chart(self, chart: Chart) -> None:
+        """A chart: its SVG is written only by ``charts``, from numbers and escaped names, so it
+        takes the place of an empty slot after the rest of the page was sanitised (nothing
+        else skips the sanitiser)."""
+        slot = f'<div class="ho-slot" id="ho-slot-{len(self.charts)}"></div>'
+        self.charts[slot] = chart
         self.parts.append(slot)
 
-    def fill_slots(self, sanitised: str) -> str:
-        for slot, markup in self.trusted.items():
+    def fill_slots(self, sanitised: str, draw: Draw | None = None) -> str:
+        """The sanitised page with each chart drawn by ``draw`` (default: ``charts.svg``, here and now)."""
+        drawing = draw or svg
+        for slot, chart in self.charts.items():
             if slot not in sanitised:  # the sanitiser rewrote a slot: never publish half a page
-                raise ValueError(f"a trusted slot was lost in sanitising: {slot}")
-            sanitised = sanitised.replace(slot, markup, 1)
+                raise ValueError(f"a chart's slot was lost in sanitising: {slot}")
+            sanitised = sanitised.replace(slot, drawing(chart), 1)
         return sanitised
 
     def heading(self, level: int, title: str, anchor: str | None = None) -> None:

@@ -3,7 +3,7 @@
 The second adapter of ``generate.site_pages`` (the first is the mkdocs plugin), and the
 fallback of the plan in the README ("Independent of the theme"): every page is written
 as ``<path>/index.html`` in one small template of our own, with the site's stylesheet,
-and Pagefind indexes the result as it does the mkdocs build.  It proves the pages do
+and Pagefind indexes the handoff pages as it does in the mkdocs build.  It proves the pages do
 not depend on the theme; it is not meant to look like Material.
 """
 
@@ -17,7 +17,7 @@ from handoffs.site import render as r
 from handoffs.site.collect import Site
 from handoffs.site.generate import HOME, Reports, home_html, page_html, site_pages
 from handoffs.site.pages import Links
-from handoffs.site.search import build_search_index
+from handoffs.site.search import SearchIndex
 
 STYLESHEET = "stylesheets/handoffs.css"
 SEARCH_SCRIPT = "assets/handoffs-search.js"
@@ -54,18 +54,25 @@ def write_static_site(site: Site, links: Links, out: Path, source: Path, reports
     def linker_for(uri: str) -> r.Linker:
         return r.Linker(uri, lambda target: _relative(uri, target) if target in known else None, links.blob)
 
-    for uri, page in pages.items():
-        body, _ = page_html(page, linker_for(uri))
-        if page.kind == "search":
-            body += _search_ui(uri)
-        _write(out, uri, page.title, body)
-    home, _ = home_html(site, linker_for(HOME))
-    _write(out, HOME, "Handoffs", "<h1>Handoffs</h1>" + home)
-    (out / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / STYLESHEET, out / STYLESHEET)
-    (out / SEARCH_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / SEARCH_SCRIPT, out / SEARCH_SCRIPT)
-    build_search_index(out)
+    search = SearchIndex(out)
+    try:
+        for uri, page in pages.items():
+            body, _ = page_html(page, linker_for(uri))
+            if page.search is not None:
+                search.add("/" + page_dir(uri), body)
+            if page.kind == "search":
+                body += _search_ui(uri)
+            _write(out, uri, page.title, body)
+        search.write()  # Pagefind writes the index while the rest is copied
+        home, _ = home_html(site, linker_for(HOME))
+        _write(out, HOME, "Handoffs", "<h1>Handoffs</h1>" + home)
+        for asset in (STYLESHEET, SEARCH_SCRIPT):
+            (out / asset).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / asset, out / asset)
+    except BaseException:
+        search.abort()
+        raise
+    search.wait()
     return len(pages) + 1
 
 
