@@ -412,3 +412,50 @@ def test_an_undrafted_restatement_is_still_cited(config: Config) -> None:
     prepared = drafted(config, notes, sow)
     training = [i for i in prepared.items if i.section == PROMISES and "training" in i.quote]
     assert [i.citation for i in training] == ["sow.md:3; notes.md:3"]
+
+
+TRANSCRIPT = """Call transcript, 3 Dec
+
+Dana (AE): Thanks all, here is where we landed.
+Dr. Mei Lin Zhou (Chief Nursing Officer): Our wards still chart on paper and handover takes about 40 minutes.
+Tomas Berg (IT Manager): We'd also like a pager integration.
+Dana (AE): That's a separate product; I said we'd send a quote next month.
+Dana (AE): We should be able to add the Finnish forms later, but that's not committed.
+"""
+
+
+def test_a_transcript_quotes_what_was_said_and_lists_the_customers_speakers(config: Config) -> None:
+    prepared = drafted(config, doc(TRANSCRIPT, "transcript.txt"))
+    quotes = [i.quote for i in prepared.items if i.person is None]
+    assert not any(
+        q.startswith(("Dana (AE)", "Dr. Mei", "Tomas Berg (")) for q in quotes
+    )  # the speaker is not the quote
+    people = {i.person.name: i.person.title for i in prepared.items if i.person is not None}
+    assert people == {"Dr. Mei Lin Zhou": "Chief Nursing Officer", "Tomas Berg": "IT Manager"}  # not our AE
+    assert GOAL in sections_of(prepared, "Our wards still chart on paper")
+
+
+def test_an_ask_refused_on_the_next_line_is_one_declined_exclusion(config: Config) -> None:
+    prepared = drafted(config, doc(TRANSCRIPT, "transcript.txt"))
+    exclusions = [i for i in prepared.items if i.section == EXCLUSIONS]
+    assert [(i.quote, i.citation, i.declined) for i in exclusions] == [
+        ("We'd also like a pager integration.", "transcript.txt:5; transcript.txt:6", True)
+    ]
+
+
+def test_a_hedge_said_to_be_uncommitted_is_a_vague_promise_not_a_boundary(config: Config) -> None:
+    prepared = drafted(config, doc(TRANSCRIPT, "transcript.txt"))
+    assert sections_of(prepared, "We should be able to add the Finnish") == {PROMISES}
+
+
+def test_our_signature_and_patient_insurance_data_are_not_misread(config: Config) -> None:
+    prepared = drafted(
+        config,
+        doc(
+            "## Terms\n\n- Vendor will sign the customer's Business Associate Agreement.\n\n"
+            "## Scope\n\n- Integration with their EHR for demographics and insurance details.\n"
+        ),
+    )
+    assert STAKEHOLDERS not in sections_of(prepared, "Vendor will sign")
+    assert PROMISES in sections_of(prepared, "Vendor will sign")
+    assert REQUIREMENTS in sections_of(prepared, "Integration with their EHR")

@@ -137,6 +137,11 @@ def locate(lines: Sequence[str], line: int, quote: str) -> int | None:
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+# "Dr. Ruth Okafor (CMO): …", "Priya (AE): …": who speaks in a transcript, not what was said.
+SPEAKER = re.compile(
+    r"^\s*(?:\*\*|__)?((?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Capt)\.?\s+)?[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z][\w'\u2019-]+|van|von|de|da|del|le|la)){0,3})"
+    r"\s*\(([^()]{1,40})\)(?:\*\*|__)?\s*:\s+"
+)
 # A line that names what follows: "Risks:", "**Out of scope**", or a short title-like
 # line without punctuation ("Watch-outs", "Not in the deal") as plain-text notes use.
 _LABEL = re.compile(
@@ -199,7 +204,7 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
             elif not raw.strip() and block_ended_label(doc.lines, number):
                 label = ""
             continue
-        if block and (_LIST.match(raw) or _FIELD.match(raw) or _field_ends(block[-1][1], raw)):
+        if block and (_LIST.match(raw) or _FIELD.match(raw) or SPEAKER.match(raw) or _field_ends(block[-1][1], raw)):
             yield from _split_block(doc.name, block, context)
             block = []
         block.append((number, _MAIL_QUOTE.sub("", raw).strip()))
@@ -256,6 +261,9 @@ def _split_block(doc: str, block: list[tuple[int, str]], heading: str) -> Iterat
         text += content
     marker = _LIST.match(text)
     begin = marker.end() if marker else 0
+    speaker = SPEAKER.match(text, begin)
+    if speaker:
+        begin = speaker.end()  # the sentence is what was said; the speaker is a stakeholder (people.py)
     for piece_start, piece_end in _pieces(text, begin):
         quote = text[piece_start:piece_end].strip()
         # A two-word list item ("- Expense management.") is an item; two words of prose are not.
@@ -438,6 +446,7 @@ _DATE = _cue(
     r"\bq[1-4]\s*(?:fy)?\s*\d{2,4}\b",
     r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
     rf"\b(?:end|start|beginning|middle)\s+of\s+(?:q[1-4]\s+)?(?:\d{{4}}|{_MONTH})",
+    r"\b(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?q[1-4]\b",
 )
 # A date the receiving team must meet: a go-live, launch or cut-over, or one that "must" hold.
 _BINDING_DATE = _cue(
@@ -476,6 +485,7 @@ _PROFILE = _cue(
 _ASK = _cue(
     r"\b(?:asked|asks|asking)\b",
     r"\b(?:wanted|wants|requested|requests|pushed\s+for|raised|would\s+(?:like|love)|hoped\s+for)\b",
+    r"'d\s+(?:also\s+)?(?:like|love)\b|\b(?:can|could|will)\s+you\s+(?:also\s+)?(?:do|add|build|include|connect|support|provide)\b",
     r"\bwanted\s+us\s+to\b",
 )
 # ... and the answer that declined or deferred it.
@@ -485,7 +495,8 @@ _DECLINED = _cue(
     r"\bnot\s+(?:in|for|part\s+of|within)\s+(?:this|the\s+current|the\s+first|phase\s+(?:1|one))\b",
     r"\b(?:next|second|later|future)\s+phase\b|\bphase\s+(?:2|two|ii)\b",
     r"\bquoted\s+(?:it\s+|that\s+|this\s+)?(?:separately|as\s+a\s+separate)\b",
-    r"\bseparate\s+(?:sow|quote|statement\s+of\s+work|order|contract|engagement|project)\b",
+    r"\bseparate\s+(?:sow|quote|statement\s+of\s+work|order|contract|engagement|project|product|module|add-?on|purchase|licen[cs]e)\b",
+    r"\b(?:send|sending|send\s+them|send\s+him|send\s+her)\s+(?:a|an)\s+(?:separate\s+)?quote\b",
     r"\b(?:its|their)\s+own\s+(?:quote|sow|contract|order)\b",
     r"\bdeclined\b|\bturned\s+(?:it\s+|that\s+)?down\b|\bparked\b|\bdeferred\b|\bpushed\s+(?:it\s+)?to\b",
     r"\b(?:we|i)\s+(?:can't|cannot|can\s+not|won't|will\s+not|don't|do\s+not)\b",
@@ -515,7 +526,7 @@ _PAYMENT_CLAUSE = _cue(
     r"\bpurchase\s+order\b|\bpo\b",
     r"\bnotice\b",
     r"\bliabilit",
-    r"\binsur",
+    r"\binsur\w*\b(?!\s+(?:details|data|information|info|cards?|eligibility|claims?|verification|fields?|plans?))",
 )
 
 # "120 seats", "two training days": a quantity is a promise only when nothing says it is a target.
@@ -534,6 +545,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bout\s+of\s+scope\b",
         r"\bnot\s+(?:in\s+scope|included|part\s+of|covered|sold|offered|committed|provided|supported)\b",
         r"\bnot\s+in\s+(?:this|the|our)\s+(?:sow|order|quote|contract|proposal|deal|phase|release|agreement|project|award)\b",
+        r"\bseparate\s+(?:product|module|add-?on|purchase|licen[cs]e|sku)\b",
         r"\bexclud(?:e|es|ed)\b|\bexclusions?\b|^excluding\b",
         r"\b(?:does|do|will|did|would|can)\s*(?:not|n't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported|responsible))\b",
         r"\b(?:won't|cannot|can't)\s+(?:include|cover|provide|deliver|build|support|migrate|offer|be\s+(?:included|provided|delivered|supported))\b",
@@ -549,7 +561,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bwe(?:'ll|\s+will|\s+are\s+going\s+to|\s+can|\s+commit\s+to|\s+agreed\s+to|\s+promised|\s+offered|\s+include|\s+provide|\s+deliver)\b",
         r"\b(?:vendor|supplier|provider)\s+(?:will|shall)\b",
         r"\b(?:includes?|included)\b",
-        r"\bpart\s+of\s+the\s+(?:package|deal|subscription|order|offer)\b",
+        r"\bpart\s+of\s+(?:the|our)\s+(?:\w+\s+)?(?:package|deal|subscription|order|offer|setup|set-up|service|plan|rollout|scope|bundle|licen[cs]e)\b",
         r"\bpromis(?:e|es|ed|ing)\b(?![-\w])|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
         r"\b(?:will|shall)\s+(?:be\s+)?(?:provide|provided|deliver|delivered|set\s+up|configure|configured|build|built|migrate|migrated|train|trained|run|host|hosted|support|supported|given|available)\b",
         r"\b(?:portal|app|platform|system|dashboard|workspace|module|solution|service)s?\s+will\s+(?!not\b)\w+",
@@ -577,6 +589,8 @@ CUES: dict[str, re.Pattern[str]] = {
         # "Lucia wants members to stop queuing", "Helen wants acknowledgement … down from five"
         r"\b(?:wants?|wanted|needs?)\s+(?:\w+\s+){1,3}to\s+(?:stop|cut|reduce|get|be|move|see|have|book|pay|renew)\b",
         r"\bwants?\b[^.;]*\b(?:down|up)\s+from\b",
+        r"\btakes?\s+(?:about\s+|around\s+|roughly\s+|over\s+|up\s+to\s+|nearly\s+)?\d+\s*(?:minutes?|mins?|hours?|days?|weeks?)\b",
+        r"\b(?:i|we|they)\s+want\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
     ),
     STAKEHOLDERS: _cue(
         r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexecutive\s+sponsor\b|\bchampion\b",
@@ -607,6 +621,7 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     RISKS: _cue(
         r"\brisks?\b|\brisky\b|\bconcern(?:s|ed)?\b|\bworr(?:y|ied|ies)\b|\bblock(?:er|ers|ed|ing)\b",
+        r"\bheads[- ]up\b|\bstill\s+(?:pending|waiting|open|outstanding|unresolved)\b",
         r"\bdepend(?:s|ent|ency|encies)\s+on\b|\bdependency\b|\bnot\s+(?:yet|confirmed|signed)\b|\bunclear\b|\bunknown\b",
         r"\b(?:may|might|could)\s+(?:slip|delay|collide|block|churn|push|not\s+be)\b|\bdelay(?:ed|s)?\b|\bbudget\s+(?:freeze|cut)s?\b",
         r"\bcompetitor\b|\bskeptic\w*|\bsceptic\w*|\bpushback\b|\bresist\w*|\bunhappy\b|\bescalat\w*",
@@ -686,7 +701,19 @@ def hedged_promise(text: str) -> str | None:
 # Words that make a sentence a promise even when it also describes the customer.
 _FIRM_PROMISE = _cue(r"\bwe(?:'ll|\s+will)\b", r"\binclud", r"\bpromis", r"\bcommit")
 # "We will sign a BAA", "annual subscription for 14 locations": work or goods we deliver, even in a term.
-_DELIVERABLE = _cue(r"\bwe(?:'ll|\s+will)\s+(?!not\b)", r"\bsubscription\s+for\b", r"\bincluded\b")
+_DELIVERABLE = _cue(
+    r"\bwe(?:'ll|\s+will)\s+(?!not\b)",
+    r"\b(?:vendor|supplier|provider)\s+(?:will|shall)\s+(?!not\b)",
+    r"\bsubscription\s+for\b",
+    r"\bincluded\b",
+)
+# "Vendor will sign the BAA": our signature, not a stakeholder's.
+_WE_SIGN = _cue(r"\b(?:we|vendor|supplier|provider)\s+(?:will|shall|'ll|can|agreed\s+to)\s+(?:also\s+)?sign\b")
+# "…, but that's not committed": the hedge says it is not firm; it is a vague promise, not a boundary.
+_UNCOMMITTED = _cue(
+    r"\b(?:not|n't|never)\s+(?:yet\s+)?(?:committed|promised|guaranteed|confirmed|firm)\b",
+    r"\bno\s+promises?\b|\b(?:didn't|did\s+not|don't|do\s+not)\s+commit\b",
+)
 # "Before we can start, the district must provide …": a prerequisite on the customer's side.
 _CUSTOMER_PROVIDES = _cue(
     r"\b(?:they|the\s+customer|the\s+client|the\s+district|the\s+county|their\s+(?:it|team))\s+(?:must|need\s+to|has\s+to|have\s+to|will\s+need\s+to)\s+(?:provide|supply|give|grant|share|send)\b"
@@ -771,6 +798,8 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
         hedge = None
     if hedge is not None and home not in _EXCLUSIVE_HEADINGS and PROMISES not in sections:
         sections.insert(0, PROMISES)  # a hedged promise reaches the draft, marked vague below
+    if hedge is not None and home != EXCLUSIONS and _UNCOMMITTED.search(text):
+        sections = [s for s in sections if s != EXCLUSIONS]
     categories = () if question else term_categories(text, config)
     if (
         not categories
@@ -844,20 +873,7 @@ def _only_a_quantity(text: str) -> bool:
 
 def _as_a_reader_would(sections: list[str], text: str, home: str | None, *, hedged: bool = False) -> list[str]:
     """Drop what a careful reader would not take from the words alone; add binding dates."""
-    drop: set[str] = set()
-    if _PAYMENT_CLAUSE.search(text) and home != STAKEHOLDERS:
-        drop |= {STAKEHOLDERS, REQUIREMENTS}  # "payment on the CFO's approval" names an office, binds no work
-    if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
-        # "Chris is the technical contact for the integration; he will run testing" is about Chris
-        drop |= {REQUIREMENTS, PROMISES}
-    if _QUOTE_OFFER.search(text):
-        drop.add(PROMISES)  # "we can quote it as a follow-on" offers a price later, promises nothing now
-    if _CUSTOMER_PROVIDES.search(text):
-        drop.add(PROMISES)  # "the district must provide a client ID" is their task, not ours
-    if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
-        drop.add(PROMISES)  # "the district has 31 schools" is what they have, not what we sell
-    if {GOAL, SUCCESS} & set(sections) and _only_a_quantity(text):
-        drop.add(PROMISES)  # "roll rates down within 90 days" is a target, not something sold
+    drop = _not_meant(sections, text, home) | _not_promised(sections, text)
     go_live_date = _BINDING_DATE.search(text) and _DATE.search(text) and not re.search(r"\d\s*%", text)
     not_success = _NOT_SUCCESS.search(text) or go_live_date or _SERVICE_LEVEL_TERM.search(text)
     if not_success and home != SUCCESS:
@@ -868,18 +884,71 @@ def _as_a_reader_would(sections: list[str], text: str, home: str | None, *, hedg
     if not sections and _PROFILE.search(text) and home in (None, GOAL):
         sections.append(GOAL)  # "Brightline runs 14 practices": the customer's situation, the why
     if _DOCUMENT_DATE.search(text):
-        drop.add(KEY_DATES)  # "Order date: 2026-11-27" dates the paper, not the work
-    sections = [s for s in sections if s not in drop]
-    if _DATE.search(text) and not _DOCUMENT_DATE.search(text):
+        sections = [s for s in sections if s != KEY_DATES]  # "Order date: 2026-11-27" dates the paper, not the work
+    elif _DATE.search(text):
         sections.append(KEY_DATES)
         if _BINDING_DATE.search(text) and EXCLUSIONS not in sections and not hedged:
             sections.append(REQUIREMENTS)  # a go-live date binds the receiving team
     return sections
 
 
+def _not_meant(sections: Sequence[str], text: str, home: str | None) -> set[str]:
+    """Sections the words touch but do not mean: an office in a payment clause, our own signature."""
+    drop: set[str] = set()
+    if _PAYMENT_CLAUSE.search(text) and home != STAKEHOLDERS:
+        drop |= {STAKEHOLDERS, REQUIREMENTS}  # "payment on the CFO's approval" names an office, binds no work
+    if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
+        # "Chris is the technical contact for the integration; he will run testing" is about Chris
+        drop |= {REQUIREMENTS, PROMISES}
+    if _WE_SIGN.search(text):
+        drop.add(STAKEHOLDERS)  # "Vendor will sign the BAA" is our signature, not a decision-maker
+    return drop
+
+
+def _not_promised(sections: Sequence[str], text: str) -> set[str]:
+    """Promise cues that promise nothing: their task, their profile, a target, a later quote."""
+    drop: set[str] = set()
+    if _QUOTE_OFFER.search(text):
+        drop.add(PROMISES)  # "we can quote it as a follow-on" offers a price later, promises nothing now
+    if _CUSTOMER_PROVIDES.search(text):
+        drop.add(PROMISES)  # "the district must provide a client ID" is their task, not ours
+    if _PROFILE.search(text) and not _FIRM_PROMISE.search(text):
+        drop.add(PROMISES)  # "the district has 31 schools" is what they have, not what we sell
+    if {GOAL, SUCCESS} & set(sections) and _only_a_quantity(text):
+        drop.add(PROMISES)  # "roll rates down within 90 days" is a target, not something sold
+    return drop
+
+
 def extract(docs: Sequence[SourceDoc], config: Config) -> list[Candidate]:
     """Sentences classified into sections, and the stakeholders named in lists and tables."""
     from handoffs.draft.people import people
 
-    found = [c for doc in docs for sentence in sentences(doc) for c in classify(sentence, config)]
+    found = [c for doc in docs for c in _classified(doc, config)]
     return found + [c for doc in docs for c in people(doc, config.rules.decision_roles)]
+
+
+def _classified(doc: SourceDoc, config: Config) -> Iterator[Candidate]:
+    """Each sentence's candidates; an ask refused on the next line is one declined ask.
+
+    In a transcript or a Q&A the customer asks on one line and we answer on the next
+    ("We'd also like text reminders." / "That's a separate product."): the exclusion
+    is what was asked, quoted as said, with the refusal cited beside it.
+    """
+    previous: Sentence | None = None
+    for sentence in sentences(doc):
+        candidates = classify(sentence, config)
+        ask = previous if previous is not None and previous.end_line + 1 == sentence.line else None
+        if ask is not None and _answers_an_ask(ask.text, sentence.text):
+            answer = Place(sentence.doc, sentence.line, sentence.end_line, sentence.text)
+            candidates = [
+                Candidate(EXCLUSIONS, ask.text, ask.doc, ask.line, ask.end_line, declined=True, also=(answer,))
+                if c.section == EXCLUSIONS
+                else c
+                for c in candidates
+            ]
+        yield from candidates
+        previous = sentence
+
+
+def _answers_an_ask(ask: str, answer: str) -> bool:
+    return bool(_ASK.search(ask) and not _DECLINED.search(ask) and _DECLINED.search(answer) and not _ASK.search(answer))

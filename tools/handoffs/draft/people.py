@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from handoffs.draft.extract import (
+    SPEAKER,
     STAKEHOLDERS,
     Candidate,
     Person,
@@ -88,6 +89,7 @@ def people(doc: SourceDoc, accepted: Sequence[str] = ()) -> Iterator[Candidate]:
     """Every person ``doc`` names in a people list or a people table, once per mention."""
     yield from _listed(doc, accepted)
     yield from _tabled(doc, accepted)
+    yield from _speakers(doc, accepted)
 
 
 def _listed(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
@@ -115,6 +117,33 @@ def _listed(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
                 end_line=number,
                 person=Person(name, "" if role == title.lower() else title, role),
             )
+
+
+def _speakers(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
+    """The customer's people who speak in a transcript ("Dr. Ruth Okafor (CMO): …"), at
+    their first line; our own side ("Priya (AE)") and first names alone are not listed."""
+    seen: set[str] = set()
+    for number, raw in enumerate(doc.lines, start=1):
+        match = SPEAKER.match(_LIST_MARK.sub("", raw, count=1))
+        if match is None or not _is_title(match.group(2)) or not _FULL_NAME.fullmatch(match.group(1)):
+            continue
+        name, title = match.group(1), match.group(2).strip()
+        if name_key(name) in seen:
+            continue
+        seen.add(name_key(name))
+        role = decision_role(title, accepted) if _is_role(title, accepted) else ""
+        yield Candidate(
+            section=STAKEHOLDERS,
+            quote=name,
+            doc=doc.name,
+            line=number,
+            end_line=number,
+            person=Person(name, "" if role == title.lower() else title, role),
+        )
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_FULL_NAME = re.compile(_NAME)
 
 
 def _is_title(text: str) -> bool:

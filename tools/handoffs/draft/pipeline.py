@@ -158,7 +158,7 @@ def _no_duplicate_names(names: Sequence[str]) -> None:
 # Words that say nothing about what was promised.
 _STOP = frozenset(
     re.findall(
-        r"\w+",
+        r"[\w']+",
         "a an the and or of to for in on at by with from as is are be will shall we our us they their them it its "
         "this that these those all any up into per also can may would should just both each "
         # who says it and how it is listed say nothing about what was promised either
@@ -183,13 +183,18 @@ def _stem(word: str) -> str:
     return _NUMBER_WORDS.get(word, word[:5])
 
 
+# "1.2 Integration with …", "3.1 Vendor will …": a clause number says where, not what.
+_CLAUSE_NUMBER = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})+\.?\s+")
+
+
 def _words(text: str) -> frozenset[str]:
     # "on-site" and "on site" are the same words; so are "re-key" and "re key".
-    words = re.findall(r"[\w']+", text.casefold())
+    words = re.findall(r"[\w']+", _CLAUSE_NUMBER.sub("", text).casefold().replace("\u2019", "'"))
     return frozenset(_stem(w) for w in words if w not in _STOP)
 
 
 def _numbers(text: str) -> frozenset[str]:
+    text = _CLAUSE_NUMBER.sub("", text)
     words = re.findall(r"[a-z]+", text.casefold())
     return frozenset(re.findall(r"\d+(?:[.,]\d+)?", text)) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
 
