@@ -459,3 +459,21 @@ def test_our_signature_and_patient_insurance_data_are_not_misread(config: Config
     assert STAKEHOLDERS not in sections_of(prepared, "Vendor will sign")
     assert PROMISES in sections_of(prepared, "Vendor will sign")
     assert REQUIREMENTS in sections_of(prepared, "Integration with their EHR")
+
+
+def test_a_chat_export_reads_past_its_author_and_time_lines(config: Config) -> None:
+    chat = doc(
+        "#deal-harlow (Slack export)\n\nJordan Blake  10:04\n"
+        "Grace Hill (COO) is the exec sponsor and signed.\n\n"
+        "[10:07] Jordan Blake\nThey want wait times down to 3 days and 70% of bookings online within a year.\n",
+        "slack.txt",
+    )
+    prepared = drafted(config, chat)
+    assert not [i for i in prepared.items if "10:0" in i.quote]
+    assert STAKEHOLDERS in sections_of(prepared, "Grace Hill (COO) is the exec sponsor")
+    assert SUCCESS in sections_of(prepared, "They want wait times down to 3 days")
+
+
+def test_a_feature_that_takes_payments_is_not_a_payment_clause(config: Config) -> None:
+    prepared = drafted(config, doc("## Scope\n\n- Online rent payment through their existing Yardi ledger.\n"))
+    assert REQUIREMENTS in sections_of(prepared, "Online rent payment")

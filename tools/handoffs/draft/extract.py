@@ -170,6 +170,12 @@ _MAIL_HEADER = re.compile(
     r"^\s*>*\s*(?:(?:from|to|cc|bcc|subject|date|sent|reply-to)\s*:\s|on\s.{4,80}\bwrote:\s*$)", re.IGNORECASE
 )
 _MAIL_QUOTE = re.compile(r"^\s*(?:>\s*)+")
+# The author-and-time line of a chat export ("Jordan Blake  10:04", "[10:04] Jordan Blake"):
+# who wrote when, like a mail header.
+_CHAT_HEADER = re.compile(
+    r"^\s*(?:\[?\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?\]?\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
+    r"(?:\s+(?:[-\u2013\u2014]\s+)?\[?\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?\]?)?\s*$"
+)
 
 
 def sentences(doc: SourceDoc) -> Iterator[Sentence]:
@@ -191,7 +197,9 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
             continue
         heading_match = _HEADING.match(raw)
         label_match = _label(raw)
-        mail_header = _MAIL_HEADER.match(raw) is not None
+        mail_header = _MAIL_HEADER.match(raw) is not None or (
+            _CHAT_HEADER.match(raw) is not None and re.search(r"\d{1,2}:\d{2}", raw) is not None
+        )
         if heading_match or label_match or not raw.strip() or _TABLE.match(raw) or _RULE.match(raw) or mail_header:
             yield from _split_block(doc.name, block, context)
             block = []
@@ -519,7 +527,9 @@ _SERVICE_LEVEL = _cue(
 _PAYMENT_CLAUSE = _cue(
     # "invoice export" is a data flow to build, not a clause about money owed
     r"\binvoic(?:e|es|ed|ing)\b(?!\s+(?:export|exports|data|sync|feed|file|files|import|matching|scanning|ocr)\b)",
-    r"\bpayment",
+    # a clause about being paid, not a feature that takes payments ("online rent payment through Yardi")
+    r"(?<!rent\s)(?<!online\s)(?<!card\s)(?<!mobile\s)\bpayments?\b"
+    r"(?!\s+(?:processing|gateway|portal|page|module|feature|integration|through|via|app|sync|data|reminders?)\b)",
     r"\bpaid\b|\bpays?\b",
     r"\bnet\s*\d{1,3}\b",
     r"\bfees?\b",
@@ -593,7 +603,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:i|we|they)\s+want\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
     ),
     STAKEHOLDERS: _cue(
-        r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexecutive\s+sponsor\b|\bchampion\b",
+        r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexec(?:utive)?\s+sponsor\b|\bchampion\b",
+        r"\bday[- ]to[- ]day\s*,?\s*(?:it's|it\s+is|the\s+contact\s+is|contact\s+is|owner\s+is|will\s+be)\b",
         r"\bsigner\b|\bsigns?\s+(?:off|the|for)\b|\bapprover\b",
         r"\btechnical\s+(?:lead|contact|owner|buyer)\b|\bproject\s+(?:lead|manager|owner)\b|\bprocurement\b|\blegal\s+(?:counsel|contact)\b",
         r"\b(?:ceo|cfo|cio|cto|coo|ciso|cmo|cro|vp|svp|evp|head\s+of|director\s+of)\b",
@@ -617,7 +628,9 @@ CUES: dict[str, re.Pattern[str]] = {
         # "under 30 minutes by the summer", "60% … within six months of launch"
         r"\b(?:under|below|less\s+than|at\s+most)\s+\d+(?:\.\d+)?\s*(?:%|minutes?|mins?|hours?|days?|seconds?)\b"
         r"[^.;]*\b(?:by|within|before|after)\b",
-        r"\d+(?:\.\d+)?\s*%.*\bwithin\s+(?:one|two|three|four|six|nine|twelve)\s+(?:weeks?|months?|years?)\b",
+        r"\d+(?:\.\d+)?\s*%.*\bwithin\s+(?:a|an|one|two|three|four|six|nine|twelve)\s+(?:weeks?|months?|years?)\b",
+        # "they want repair time down to 2 days" ("up to 40 seats" is a cap, not a target)
+        r"\b(?:want|wants|get|gets|bring|brings|cut|cuts|reduce|reduces)\b[^.;]{0,40}\bdown\s+to\s+(?:under\s+|below\s+)?\d",
     ),
     RISKS: _cue(
         r"\brisks?\b|\brisky\b|\bconcern(?:s|ed)?\b|\bworr(?:y|ied|ies)\b|\bblock(?:er|ers|ed|ing)\b",
@@ -625,7 +638,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bdepend(?:s|ent|ency|encies)\s+on\b|\bdependency\b|\bnot\s+(?:yet|confirmed|signed)\b|\bunclear\b|\bunknown\b",
         r"\b(?:may|might|could)\s+(?:slip|delay|collide|block|churn|push|not\s+be)\b|\bdelay(?:ed|s)?\b|\bbudget\s+(?:freeze|cut)s?\b",
         r"\bcompetitor\b|\bskeptic\w*|\bsceptic\w*|\bpushback\b|\bresist\w*|\bunhappy\b|\bescalat\w*",
-        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b|\bnobody\b|\bno[- ]one\b",
+        r"\bfreeze\b|\bturnover\b|\bleaving\b|\bno\s+(?:owner|budget|sponsor|replacement)\b",
+        r"\b(?:nobody|no[- ]one)\s+(?:may|might|will|would|can|could)\b",
         # the customer's people or suppliers changing mid-project
         r"\b(?:contractor|vendor|partner|supplier|provider|lead|manager|owner|champion|sponsor|admin)\s+"
         r"(?:changes|is\s+changing|will\s+change|leaves|is\s+leaving|moves\s+on|retires|is\s+retiring)\b",
@@ -643,6 +657,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|processed|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
         _GO_LIVE_BOUND.pattern,
         r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
+        r"\b(?:through|via|into|with|from|to)\s+their\s+existing\b",
         # machine and system protocols are integration work: "connectivity … via OPC UA", HL7 feeds
         r"\bconnectivity\b|\b(?:opc[- ]?ua|modbus|mqtt|edi|hl7|fhir|odbc|jdbc|webhooks?)\b",
         # a data flow into their systems: "payroll export to their Nmbrs account"
@@ -798,6 +813,8 @@ def classify(sentence: Sentence, config: Config) -> list[Candidate]:
         hedge = None
     if hedge is not None and home not in _EXCLUSIVE_HEADINGS and PROMISES not in sections:
         sections.insert(0, PROMISES)  # a hedged promise reaches the draft, marked vague below
+    if hedge is not None and home != GOAL:
+        sections = [s for s in sections if s != GOAL]  # "we're hoping to get …" is our hope, not their goal
     if hedge is not None and home != EXCLUSIONS and _UNCOMMITTED.search(text):
         sections = [s for s in sections if s != EXCLUSIONS]
     categories = () if question else term_categories(text, config)
