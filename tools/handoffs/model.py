@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -20,9 +20,14 @@ HANDLE_MAX_LENGTH = 40
 URL_PATTERN = r"^https?://\S+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-STAGES = ("closed-won", "advancing")
-STATUSES = ("proposed", "kicked-off", "completed", "cancelled")
-CRM_SYSTEMS = ("salesforce", "hubspot", "other")
+# Each vocabulary written once: the type the model validates with, and its values for
+# the commands' choices (``get_args``) and the front-matter reader (document/fields.py).
+Stage = Literal["closed-won", "advancing"]
+Status = Literal["proposed", "kicked-off", "completed", "cancelled"]
+CrmSystem = Literal["salesforce", "hubspot", "other"]
+STAGES: tuple[str, ...] = get_args(Stage)
+STATUSES: tuple[str, ...] = get_args(Status)
+CRM_SYSTEMS: tuple[str, ...] = get_args(CrmSystem)
 
 
 def _to_date(value: object) -> dt.date:
@@ -69,7 +74,7 @@ class Party(_Strict):
 
 
 class Crm(_Strict):
-    system: Literal["salesforce", "hubspot", "other"]
+    system: CrmSystem
     id: Text = Field(description="The deal id, as a string (quote numeric ids)")
     url: Annotated[str, Field(pattern=URL_PATTERN)] | None = None
     stage_changed_at: (
@@ -130,13 +135,13 @@ class FrontMatter(_Strict):
     title: Text
     customer: Text
     type: Text = Field(description="A handoff type from schema/types.yaml")
-    stage: Literal["closed-won", "advancing"]
+    stage: Stage
     from_: Party = Field(alias="from", description="The sales owner")
     to: Party = Field(description="The receiving owner")
     crm: Crm
     kickoff: IsoDate
     first_milestone: FirstMilestone
-    status: Literal["proposed", "kicked-off", "completed", "cancelled"]
+    status: Status
     deal: Deal | None = None
     context_repeats: list[ContextRepeat] = Field(default_factory=_no_repeats)
 

@@ -15,11 +15,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from handoffs.model import FrontMatter, Handle, IsoDate, Text
+from handoffs.model import FrontMatter, Handle, IsoDate, Stage, Status, Text
 
 _STRICT = ConfigDict(strict=True)
 
@@ -62,8 +62,8 @@ def read_fields(data: Mapping[str, Any]) -> Fields:
     """Each field of raw (invalid as a whole) front matter that is valid by itself."""
     return Fields(
         type=_valid(data, ("type",), Text),
-        stage=_valid(data, ("stage",), Literal["closed-won", "advancing"]),
-        status=_valid(data, ("status",), Literal["proposed", "kicked-off", "completed", "cancelled"]),
+        stage=_valid(data, ("stage",), Stage),
+        status=_valid(data, ("status",), Status),
         kickoff=_valid(data, ("kickoff",), IsoDate),
         from_owner=_valid(data, ("from", "owner"), Handle),
         from_team=_valid(data, ("from", "team"), Text),
