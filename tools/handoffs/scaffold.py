@@ -15,6 +15,7 @@ from pathlib import Path
 from handoffs.config import Config, did_you_mean
 from handoffs.document import yamlsafe
 from handoffs.errors import HandoffError, UsageError
+from handoffs.model import CRM_SYSTEMS, STAGES
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,11 @@ def create_handoff(
     return path
 
 
+def _choices(values: tuple[str, ...]) -> str:
+    """The placeholder listing a vocabulary of model.py: ``<salesforce, hubspot or other>``."""
+    return f"<{', '.join(values[:-1])} or {values[-1]}>"
+
+
 def _q(value: str) -> str:
     """A YAML double-quoted scalar: whatever was typed reads back as that string."""
     try:
@@ -95,7 +101,7 @@ def front_matter(o: NewOptions) -> str:
         f"title: {_q(title)}",
         f"customer: {_q(o.customer or '')}",
         f"type: {_q(o.type or '<type>')}",
-        f"stage: {_q(o.stage or '<closed-won or advancing>')}",
+        f"stage: {_q(o.stage or _choices(STAGES))}",
         "from:",
         f"  owner: {_q(o.sales_owner or '<@sales-owner>')}",
         f"  team: {_q(o.sales_team or '<sales team>')}",
@@ -103,7 +109,7 @@ def front_matter(o: NewOptions) -> str:
         f"  owner: {_q(o.receiving_owner or '<@receiving-owner>')}",
         f"  team: {_q(o.receiving_team or '<receiving team>')}",
         "crm:",
-        f"  system: {_q(o.crm_system or '<salesforce, hubspot or other>')}",
+        f"  system: {_q(o.crm_system or _choices(CRM_SYSTEMS))}",
         f"  id: {_q(o.crm_id or '<deal id>')}",
     ]
     if o.crm_url:
