@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
 
 from handoffs import engine
 from handoffs.config import load_config
+from handoffs.findings import FileResult, Finding, OpenItem, Severity, TermHit
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo, write_handoff
 
 
@@ -38,3 +40,46 @@ def test_worker_processes_find_exactly_what_one_process_finds(tmp_path: Path, mo
     assert [r.path for r in parallel.files] == [str(f) for f in files], "results keep the order of the files"
     assert _summary(parallel) == _summary(sequential)
     assert sum(1 for r in parallel.files if r.has_errors) == 4
+
+
+def test_this_process_and_a_worker_share_the_chunks_and_keep_the_file_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(tmp_path / "repo", git_init=False)
+    files = _tree(root, 24)
+    config = load_config(root)
+    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
+    sequential = engine.check_files(files, job, config)
+    checked_here: list[Path] = []
+    check = engine._Checker.check
+
+    def counted(self: engine._Checker, path: Path) -> FileResult:
+        checked_here.append(path)  # only this process's calls reach this list
+        return check(self, path)
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine._Checker, "check", counted)
+    parallel = engine.check_files(files, job, config)
+
+    assert parallel == sequential, "every result, field by field, in the order of the files"
+    assert 0 < len(checked_here) < len(files), "both processes took a share"
+
+
+def test_chunks_shrink_to_the_minimum_and_cover_every_file_once() -> None:
+    files = [Path(f"{n}.md") for n in range(1000)]
+    chunks = engine._chunks(files, processes=2)
+    assert [path for chunk in chunks for path in chunk] == files
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == 250, "a quarter of the files: half of them, shared by two processes"
+    assert sizes[:-1] == sorted(sizes[:-1], reverse=True), "shrinking (the last one holds what is left)"
+    assert min(sizes[:-1]) == engine.MIN_CHUNK_FILES
+
+
+def test_results_pickle_with_every_field() -> None:
+    finding = Finding("a.md", 3, "HO600", Severity.FLAG, "m", 4, "Custom terms", "legal", ("legal", "@x"))
+    hit = TermHit(3, 4, "legal", ("legal",), "capped", "Custom terms", "negated by `no`")
+    item = OpenItem("a.md", 5, "@x", "2026-11-01", "t", "Open risks", True)
+    result = FileResult("a.md", (finding,), "acme/2026-11-23-implementation", (item,), (hit,))
+    assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - our own bytes

@@ -1,8 +1,9 @@
 """Runs every rule over every file and gathers one ``CheckResult``.
 
-Files are independent, so large trees are checked in worker processes (one per
-core); each worker loads the configuration once.  A file that crashes a rule is
-reported as an internal error *for that file* and the others are still checked.
+Files are independent, so a large tree is shared out in chunks between this process
+and one worker process per further core; each worker builds its checker once.  A file
+that crashes a rule is reported as an internal error *for that file* and the others
+are still checked.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from handoffs.git import BaseTree
 
 PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
+# The smallest piece of work handed out: the last pieces are this small, so every process
+# finishes within a few milliseconds of the others.
+MIN_CHUNK_FILES = 32
 INTERNAL_ERROR_CODE = "HO000"
 
 
@@ -84,15 +88,56 @@ def _markdown_below(top: str) -> Iterator[str]:
 
 def check_files(files: Sequence[Path], job: Job, config: Config) -> CheckResult:
     workers = min(os.cpu_count() or 1, 8)
+    checker = _Checker(job, config)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        checker = _Checker(job, config)
         return CheckResult(tuple(checker.check(path) for path in files))
-    from concurrent.futures import ProcessPoolExecutor  # only large trees pay for multiprocessing
+    return CheckResult(tuple(_check_shared(files, checker, helpers=workers - 1)))
 
-    chunks = [files[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(job, config)) as pool:
-        results = {r.path: r for chunk in pool.map(_check_chunk, chunks) for r in chunk}
-    return CheckResult(tuple(results[str(f)] for f in files if str(f) in results))
+
+def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> list[FileResult]:
+    """Check ``files`` here and in ``helpers`` worker processes, chunk by chunk, in file order.
+
+    This process takes a share of the chunks itself rather than wait for the workers:
+    on two cores that is one worker fewer to start, half the results to send between
+    processes, and no idle core at the end.  Each worker is kept two chunks ahead so it
+    never waits for this process; results that arrive are unpacked while work goes on.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait  # only large trees
+
+    chunks = _chunks(files, processes=helpers + 1)
+    results: dict[int, list[FileResult]] = {}
+    pending: dict[Future[list[FileResult]], int] = {}
+    taken = 0
+    initargs = (checker.job, checker.config)
+    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=initargs) as pool:
+        while taken < len(chunks) or pending:
+            for future in [future for future in pending if future.done()]:
+                results[pending.pop(future)] = future.result()
+            while taken < len(chunks) and len(pending) < 2 * helpers:
+                pending[pool.submit(_check_chunk, list(chunks[taken]))] = taken
+                taken += 1
+            if taken < len(chunks):
+                results[taken] = [checker.check(path) for path in chunks[taken]]
+                taken += 1
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+    return [result for index in range(len(chunks)) for result in results[index]]
+
+
+def _chunks(files: Sequence[Path], *, processes: int) -> list[Sequence[Path]]:
+    """Consecutive chunks that shrink as the work runs out (a share of what remains each).
+
+    Large chunks first keep hand-overs few: each one wakes threads in this process that
+    wait their turn for the interpreter while it is checking files.  Small ones last
+    even out the processes' finishing times, whatever share of the cores each gets.
+    """
+    chunks = []
+    start = 0
+    while start < len(files):
+        size = max(MIN_CHUNK_FILES, (len(files) - start) // (2 * processes))
+        chunks.append(files[start : start + size])
+        start += size
+    return chunks
 
 
 _worker: _Checker | None = None

@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 import enum
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+_Result = TypeVar("_Result")
+
+
+def _pickled_by_values(cls: type[_Result]) -> type[_Result]:
+    """Pickle instances of a frozen slots dataclass as the class and its values, in field order.
+
+    Results travel back from worker processes.  By default such a dataclass pickles a
+    state that is read back one ``object.__setattr__`` at a time after a look-up of its
+    fields; the class and a tuple of values pickle and load in a fraction of that time.
+    """
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]  # a dataclass
+
+    def reduce(self: Any) -> tuple[type[_Result], tuple[Any, ...]]:
+        return cls, values(self)
+
+    setattr(cls, "__reduce__", reduce)  # noqa: B010 - a method set on the class the decorator was given
+    return cls
 
 
 class Severity(enum.StrEnum):
@@ -20,6 +40,7 @@ class Severity(enum.StrEnum):
     FLAG = "flag"
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule noticed in one file, at one line."""
@@ -52,6 +73,7 @@ class Finding:
         }
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class OpenItem:
     """An honest gap, ``(open: @owner by YYYY-MM-DD)``, carried by an item."""
@@ -65,6 +87,7 @@ class OpenItem:
     overdue: bool
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class TermHit:
     """Custom-term language at one line, for one category (a line may hit several).
@@ -84,6 +107,7 @@ class TermHit:
     not_custom: str | None = None
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """Everything learned about one file."""
