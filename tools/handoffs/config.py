@@ -24,7 +24,7 @@ from handoffs.document import yamlsafe
 from handoffs.document.body import section_key
 from handoffs.errors import ConfigError
 from handoffs.findings import Severity
-from handoffs.matching import Pattern, PatternSet, any_of, compile_pattern, phrases
+from handoffs.matching import Pattern, any_of, compile_pattern, phrases
 from handoffs.model import HANDLE_PATTERN
 
 if TYPE_CHECKING:
@@ -361,11 +361,6 @@ class Config:
             )
             for name, spec in self.terms.categories.items()
         )
-
-    @cached_property
-    def category_set(self) -> PatternSet:
-        """Which named categories a line can match, in one pass (index = `named_categories` order)."""
-        return PatternSet(["|".join(f"(?:{p})" for p in spec.patterns) for spec in self.terms.categories.values()])
 
     @cached_property
     def unmatched_category(self) -> Category:

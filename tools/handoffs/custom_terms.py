@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from handoffs.document.source import for_matching
-from handoffs.matching import Match, Pattern, any_of
+from handoffs.matching import Match, Pattern, PatternSet, any_of
 
 if TYPE_CHECKING:
     from handoffs.config import Category, Config
@@ -86,7 +86,6 @@ class TermDetector:
     def __init__(self, config: Config) -> None:
         spec = config.terms.not_custom
         self._categories = config.named_categories
-        self._set = config.category_set
         self.unmatched = config.unmatched_category
         self.prefilter: Pattern = config.any_term_pattern
         self._before = any_of(spec.before)
@@ -96,6 +95,18 @@ class TermDetector:
         self._before_window = spec.before_window
         self._after_window = spec.after_window
         self._nothing_custom = any_of(config.terms.unmatched.nothing_custom)
+        # One Set pass over a line says which categories' words occur (index = category),
+        # whether any not-custom cue does, and which categories' ignore phrases do: most lines
+        # need no search for cues or ignored phrases at all.
+        patterns = [category.pattern.pattern for category in self._categories]
+        self._cue_index = len(patterns)
+        patterns.append(self._any_cue.pattern)
+        self._ignore_index: dict[int, int] = {}
+        for index, category in enumerate(self._categories):
+            if category.ignore is not None:
+                self._ignore_index[index] = len(patterns)
+                patterns.append(category.ignore.pattern)
+        self._set = PatternSet(patterns)
 
     def detect(self, text: str) -> tuple[Detection, ...]:
         """The categories ``text`` must be reviewed for, one detection each, in schema order."""
@@ -107,20 +118,26 @@ class TermDetector:
     def explain(self, text: str) -> tuple[Detection, ...]:
         """Every category whose words occur in ``text``: its first custom match, else why none is."""
         line = for_matching(text)
-        candidates = self._set.which(line)
-        if not candidates:
+        seen = self._set.which(line)
+        if seen:
+            candidates = [index for index in seen if index < self._cue_index]
+            if not candidates:
+                return ()
+            has_cue = self._cue_index in seen
+            ignores = {index for index, ignore in self._ignore_index.items() if ignore in seen}
+        else:
             # Nothing, or RE2's Set ran out of DFA memory: the prefilter (which falls back to
             # the NFA rather than fail) decides, and if it sees a term every category is asked.
             if self.prefilter.search(line) is None:
                 return ()
             candidates = list(range(len(self._categories)))
-        found = [
-            (category, self._matches(category, line)) for category in map(self._categories.__getitem__, candidates)
-        ]
+            has_cue = self._any_cue.search(line) is not None
+            ignores = set(self._ignore_index)
+        found = [(self._categories[index], self._matches(index, line, ignores)) for index in candidates]
         found = [(category, matches) for category, matches in found if matches]
         if not found:
             return ()
-        cues = _Cues(line, self) if self._any_cue.search(line) is not None else None
+        cues = _Cues(line, self) if has_cue else None
         detections = []
         for category, matches in found:
             others = [m.start() for other, ms in found if other is not category for m in ms] if cues else []
@@ -133,10 +150,11 @@ class TermDetector:
         """``text`` says there is nothing custom ("None.", "Standard terms apply.")."""
         return self._nothing_custom.search(for_matching(text)) is not None
 
-    @staticmethod
-    def _matches(category: Category, line: str) -> list[Match]:
+    def _matches(self, index: int, line: str, ignores: set[int]) -> list[Match]:
+        """The matches of category ``index``; those overlapping its ignore phrases (if ``index in ignores``) dropped."""
+        category = self._categories[index]
         matches = list(category.pattern.finditer(line))
-        if matches and category.ignore is not None:
+        if matches and category.ignore is not None and index in ignores:
             ignored = [_span(m) for m in category.ignore.finditer(line)]
             matches = [m for m in matches if not any(_overlaps(m, s) for s in ignored)]
         return matches
