@@ -19,7 +19,7 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from markdown_it_pyrs import MarkdownIt, Node
@@ -75,8 +75,10 @@ class Section:
 
     def is_none(self) -> bool:
         """The section says exactly ``None.`` (as a paragraph or as its only item)."""
-        texts = [p.text for p in self.paragraphs] + [i.full_text for i in self.items]
-        return len(texts) == 1 and not self.rows and texts[0].strip().casefold() in ("none.", "none")
+        if len(self.paragraphs) + len(self.items) != 1 or self.rows:  # asked of most sections: count first
+            return False
+        text = self.paragraphs[0].text if self.paragraphs else self.items[0].full_text
+        return text.strip().casefold() in ("none.", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,18 @@ class Body:
     html: tuple[RawHtml, ...]
     code_lines: frozenset[int]  # lines inside fenced or indented code
     comment_lines: frozenset[int]  # lines inside HTML comments (never published)
+    # Rules ask for sections by name a dozen times per file: the first of each key, looked up once.
+    _first_by_key: dict[str, Section] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first: dict[str, Section] = {}
+        for section in self.sections:
+            first.setdefault(section.key, section)
+        object.__setattr__(self, "_first_by_key", first)
 
     def section(self, name: str) -> Section | None:
         """The first section called ``name`` (a duplicate is reported, not used)."""
-        key = section_key(name)
-        return next((s for s in self.sections if s.key == key), None)
+        return self._first_by_key.get(section_key(name))
 
 
 @lru_cache(maxsize=1024)  # rules ask for the same few section names in every file

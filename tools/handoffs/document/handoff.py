@@ -85,6 +85,9 @@ class Handoff:
         to spare a call per line); normalisation never reaches across a newline, so these
         are the lines of the normalised text.
         """
+        text = self.source.text
+        if text.isascii():  # the whole text at once: lower() of ASCII knows no context
+            return tuple(text.lower().split("\n"))
         return tuple(line.lower() if line.isascii() else for_matching(line) for line in self.source.lines)
 
     @cached_property

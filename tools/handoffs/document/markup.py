@@ -8,6 +8,7 @@ placeholder or an HTML tag?" are answered here once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from handoffs.model import HANDLE_PATTERN
@@ -161,15 +162,18 @@ class OpenTag:
 
 def trailing_groups(text: str) -> list[str]:
     """The parenthesised groups at the end of ``text``, last first (balanced parentheses)."""
-    groups: list[str] = []
+    return list(_trailing_groups(text))
+
+
+def _trailing_groups(text: str) -> Iterator[str]:
+    """``trailing_groups`` one at a time: a caller looking for one tag stops at the group holding it."""
     rest = text.rstrip().rstrip(".").rstrip()
     while rest.endswith(")"):
         start = _matching_open(rest)
         if start is None:
             break
-        groups.append(rest[start:])
+        yield rest[start:]
         rest = rest[:start].rstrip()
-    return groups
 
 
 def _matching_open(text: str) -> int | None:
@@ -191,7 +195,7 @@ def _matching_open(text: str) -> int | None:
 
 def source_of(text: str) -> str | None:
     """The cited source of an item, if it ends with ``(source: …)``."""
-    for group in trailing_groups(text):
+    for group in _trailing_groups(text):
         match = _SOURCE.match(group)
         if match:
             return match.group("source")
