@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from handoffs.document.handoff import parse_handoff
 from handoffs.findings import FindingSink, Severity
-from handoffs.matching import any_of, compile_pattern
+from handoffs.matching import Re2Pattern, any_of, compile_pattern
 
 SETTINGS = settings(deadline=None, database=None, max_examples=300)
 
@@ -100,3 +100,34 @@ def test_a_pattern_survives_pickling_for_worker_processes() -> None:
     copy = pickle.loads(pickle.dumps(pattern))  # noqa: S301 - our own bytes, as the worker pool sends them
     assert copy.pattern == pattern.pattern
     assert [m.group(0) for m in copy.finditer("Net 45, uncapped")] == ["Net 45", "uncapped"]
+
+
+class _PublicOnly:
+    """The binding's public face without its compiled object, as a future release might offer."""
+
+    def __init__(self, regexp: Any) -> None:
+        self._public = regexp
+
+    @property
+    def pattern(self) -> str:
+        return str(self._public.pattern)
+
+    @property
+    def groups(self) -> int:
+        return int(self._public.groups)
+
+    def search(self, *args: Any) -> Any:
+        return self._public.search(*args)
+
+    def finditer(self, *args: Any) -> Any:
+        return self._public.finditer(*args)
+
+
+@SETTINGS
+@given(PATTERN, TEXT)
+def test_without_the_compiled_object_the_public_search_finds_the_same(pattern: str, text: str) -> None:
+    fast, public = compile_pattern(pattern), Re2Pattern(_PublicOnly(_binding(pattern)))
+    assert [(m.start(), m.end(), m.group(0)) for m in public.finditer(text)] == [
+        (m.start(), m.end(), m.group(0)) for m in fast.finditer(text)
+    ]
+    assert list(public.starts_in(text.encode())) == list(fast.starts_in(text.encode()))

@@ -78,14 +78,14 @@ class Re2Pattern:
     (``Handoff.lines_matching``).
     """
 
-    __slots__ = ("_match_spans", "_regexp", "_splits_characters")
+    __slots__ = ("_match", "_regexp", "_splits_characters")
 
     def __init__(self, regexp: Any) -> None:
         self._regexp = regexp
         # `\C` (any byte) and `\B` (RE2's is ASCII-only, so it holds between two bytes of one
         # character) can put a match's edge inside a character; text without either cannot.
         self._splits_characters = "\\C" in self.pattern or "\\B" in self.pattern
-        self._match_spans = _span_matcher(regexp)
+        self._match = _raw_matcher(regexp)
 
     def __reduce__(self) -> tuple[type[Re2Pattern], tuple[Any]]:
         return Re2Pattern, (self._regexp,)  # for worker processes: the binding pickles its pattern
@@ -97,18 +97,16 @@ class Re2Pattern:
     def search(self, text: str, /) -> Match | None:
         if text.isascii():
             data = text.encode("ascii")
-            spans = self._match_spans(data, 0, len(data))
-            return None if spans is None else _BytesMatch(data, spans, None)
-        if self._splits_characters:
-            # Whether there is a match at all is the same search over the same bytes; most
-            # searches find nothing, and only a match needs the binding's own offsets.
-            if self._match_spans(text.encode(), 0, len(text.encode())) is None:
-                return None
-            match: Match | None = self._regexp.search(text)
-            return match
+            spans = self._match(_UNANCHORED, data, 0, len(data))
+            return None if spans[0][0] < 0 else _BytesMatch(data, spans, None)
         data = text.encode()
-        spans = self._match_spans(data, 0, len(data))
-        return None if spans is None else _BytesMatch(data, spans, _CharOffsets(data))
+        spans = self._match(_UNANCHORED, data, 0, len(data))
+        if spans[0][0] < 0:  # most searches find nothing: no offsets to convert
+            return None
+        if self._splits_characters:
+            match: Match | None = self._regexp.search(text)  # the binding's own offsets
+            return match
+        return _BytesMatch(data, spans, _CharOffsets(data))
 
     def finditer(self, text: str, /) -> Iterator[Match]:
         if text.isascii():
@@ -120,19 +118,13 @@ class Re2Pattern:
         return self._finditer(data, _CharOffsets(data))
 
     def _finditer(self, data: bytes, chars: _CharOffsets | None) -> Iterator[Match]:
-        for spans in self._all_spans(data):
-            yield _BytesMatch(data, spans, chars)
-
-    def _all_spans(self, data: bytes) -> Iterator[list[tuple[int, int]]]:
         """Every match in ``data``, searched as the binding's ``finditer`` searches ``data.decode()``."""
-        pos, end = 0, len(data)
-        while (spans := self._match_spans(data, pos, end)) is not None:
-            yield spans
+        match, pos, end = self._match, 0, len(data)
+        while (spans := match(_UNANCHORED, data, pos, end))[0][0] >= 0:
+            yield _BytesMatch(data, spans, chars)
             if pos == end:
                 return
-            stop = spans[0][1]
-            # An empty match where the search began: step over one character, as the binding does.
-            pos = pos + _UTF8_LENGTH[data[pos] >> 4] if stop == pos else stop
+            pos = _after(data, pos, spans[0][1])
 
     def starts_in(self, data: bytes, /) -> Iterator[int]:
         """Byte offsets where the matches ``finditer`` finds in ``data.decode()`` start.
@@ -143,8 +135,12 @@ class Re2Pattern:
         if self._splits_characters:
             yield from self._starts_via_text(data)
             return
-        for spans in self._all_spans(data):
+        match, pos, end = self._match, 0, len(data)
+        while (spans := match(_UNANCHORED, data, pos, end))[0][0] >= 0:
             yield spans[0][0]
+            if pos == end:
+                return
+            pos = _after(data, pos, spans[0][1])
 
     def _starts_via_text(self, data: bytes) -> Iterator[int]:
         """``starts_in`` through the binding's ``str`` matches, for a match edge inside a character.
@@ -160,30 +156,32 @@ class Re2Pattern:
             yield offset
 
 
-SpanMatcher = Callable[[bytes, int, int], "list[tuple[int, int]] | None"]
+def _after(data: bytes, pos: int, stop: int) -> int:
+    """Where the next search starts after a match that began its search at ``pos`` and ended at ``stop``.
 
-
-def _span_matcher(regexp: Any) -> SpanMatcher:
-    """``(data, pos, endpos) -> spans of the whole match and each group, or None``.
-
-    The binding's compiled object (``_regexp``) answers this in one call; its public
-    ``search`` wraps the same call in a generator and a match object.  The binding is
-    pinned by hash in requirements/; should a release drop the object, the public way.
+    After an empty match where the search began, one character on, as the binding steps.
     """
-    compiled = getattr(regexp, "_regexp", None)
-    match = getattr(compiled, "Match", None)
+    return pos + _UTF8_LENGTH[data[pos] >> 4] if stop == pos else stop
+
+
+# ``(anchor, data, pos, endpos) -> [(start, end) of the match, then of each group]``, all
+# ``(-1, -1)`` when nothing matches: the binding's compiled object's own call.
+RawMatch = Callable[[Any, bytes, int, int], list[tuple[int, int]]]
+_UNANCHORED = re2._Anchor.UNANCHORED  # the binding's own constant, as its search passes it
+
+
+def _raw_matcher(regexp: Any) -> RawMatch:
+    """The binding's compiled object's ``Match``: one call, where its public ``search`` wraps it
+    in a generator and a match object.  The binding is pinned by hash in requirements/; should
+    a release drop the object, the same answers the public way.
+    """
+    match: RawMatch | None = getattr(getattr(regexp, "_regexp", None), "Match", None)
     if match is not None:
-        unanchored = re2._Anchor.UNANCHORED  # the binding's own constant, as its search passes it
+        return match
 
-        def spans(data: bytes, pos: int, endpos: int) -> list[tuple[int, int]] | None:
-            found: list[tuple[int, int]] = match(unanchored, data, pos, endpos)
-            return None if found[0] == _NO_SPAN else found
-
-        return spans
-
-    def public(data: bytes, pos: int, endpos: int) -> list[tuple[int, int]] | None:
+    def public(_anchor: Any, data: bytes, pos: int, endpos: int) -> list[tuple[int, int]]:
         found = regexp.search(data, pos, endpos)
-        return None if found is None else [found.span(g) for g in range(regexp.groups + 1)]
+        return [found.span(g) for g in range(regexp.groups + 1)] if found is not None else [_NO_SPAN]
 
     return public
 
