@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from markdown_it_pyrs import MarkdownIt, Node
 
@@ -217,14 +218,12 @@ class _Source:
     def __init__(self, text: str, first_line: int) -> None:
         self.data = text.encode("utf-8")
         self.first_line = first_line
-        starts, at = [0], self.data.find(b"\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = self.data.find(b"\n", at + 1)
-        self.starts = starts
+        # Where each line starts: the running sum of the lengths of the lines before it, each with its newline.
+        self.starts = list(accumulate((len(line) + 1 for line in self.data.split(b"\n")), initial=0))
+        self._before_first = first_line - 1
 
     def line(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) - 1 + self.first_line
+        return bisect_right(self.starts, offset) + self._before_first
 
     def last_line(self, span: Span) -> int:
         """The line of the last character of ``span`` (its newline excluded)."""
@@ -264,10 +263,11 @@ class _BodyBuilder:
         whole = root.srcmap or (0, len(self.src.data))
         if any(needed in self.src.data for needed in _CODE_OR_HTML_NEEDS):  # most bodies hold neither: no walk
             self._scan(blocks, whole)
-        boundaries = [i for i, node in enumerate(blocks) if node.name in _HEADINGS and node.meta["level"] <= 2]
+        levels = {i: node.meta["level"] for i, node in enumerate(blocks) if node.name in _HEADINGS}
+        boundaries = [i for i, level in levels.items() if level <= 2]
         sections = []
         for n, start in enumerate(boundaries):
-            if blocks[start].meta["level"] != 2:  # an h1 ends a section; only an h2 starts one
+            if levels[start] != 2:  # an h1 ends a section; only an h2 starts one
                 continue
             end = boundaries[n + 1] if n + 1 < len(boundaries) else len(blocks)
             following = (blocks[end].srcmap or whole)[0] if end < len(blocks) else None
@@ -299,12 +299,14 @@ class _BodyBuilder:
     def _item(self, item: Node, default: Span) -> Item:
         span = item.srcmap or default
         parts = item.children
-        if len(parts) == 1 and parts[0].name == "paragraph":  # a loose item of one paragraph
-            text = self.src.text(*(parts[0].srcmap or span))
-            return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
-        if parts and all(node.name not in _BLOCKS for node in parts):  # a tight item: words only
-            text = self._words(parts, span)
-            return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
+        if len(parts) == 1:  # nearly every item: one paragraph (loose) or one run of words (tight)
+            only = parts[0]
+            if only.name == "paragraph":
+                text = self.src.text(*(only.srcmap or span))
+                return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
+            if only.name not in _BLOCKS:
+                text = self._words(parts, span)
+                return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
         own: list[str] = []
         children: list[Item] = []
         words: list[Node] = []  # a tight item holds its words directly, without a paragraph
