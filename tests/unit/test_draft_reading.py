@@ -477,3 +477,25 @@ def test_a_chat_export_reads_past_its_author_and_time_lines(config: Config) -> N
 def test_a_feature_that_takes_payments_is_not_a_payment_clause(config: Config) -> None:
     prepared = drafted(config, doc("## Scope\n\n- Online rent payment through their existing Yardi ledger.\n"))
     assert REQUIREMENTS in sections_of(prepared, "Online rent payment")
+
+
+MAIL = """From: Ines Duarte <ines.duarte@halvorsen-foods.example>
+To: Sam Okoye
+Subject: Re: next steps
+
+We should be able to send you the SAP sandbox login by Friday.
+We'd like to go live before the spring menu change.
+
+On 26 Nov 2026, Sam Okoye wrote:
+> - We should be able to add the Porto kitchen later in the year.
+"""
+
+
+def test_we_in_the_customers_own_email_is_the_customer(config: Config) -> None:
+    deal = CrmDeal(system="hubspot", shape="test", id="1", customer="Halvorsen Foods Ltd.")
+    prepared = prepare(deal, [doc(MAIL, "email.txt")], config, BuiltinExtractor())
+    assert sections_of(prepared, "We should be able to send you the SAP") == {REQUIREMENTS}  # their task
+    assert PROMISES not in sections_of(prepared, "We'd like to go live")
+    assert PROMISES in sections_of(prepared, "We should be able to add the Porto")  # our rep, quoted
+    unknown = prepare(DEAL, [doc(MAIL, "email.txt")], config, BuiltinExtractor())  # no customer name: read as ours
+    assert PROMISES in sections_of(unknown, "We should be able to send you the SAP")

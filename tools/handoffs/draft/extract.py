@@ -114,8 +114,9 @@ MAX_SPAN = 6  # a quoted sentence may wrap over at most this many lines
 
 
 def passage(lines: Sequence[str], line: int, end_line: int) -> str:
-    """Lines ``line``..``end_line`` (1-based) as one text: line breaks read as spaces."""
-    return " ".join(text.strip() for text in lines[line - 1 : end_line])
+    """Lines ``line``..``end_line`` (1-based) as one text: line breaks read as spaces, and
+    the ``>`` marks of a quoted e-mail as nothing (they are the mail's layout, like a wrap)."""
+    return " ".join(_MAIL_QUOTE.sub("", text).strip() for text in lines[line - 1 : end_line])
 
 
 def locate(lines: Sequence[str], line: int, quote: str) -> int | None:
@@ -195,6 +196,7 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
             continue
         if in_fence:
             continue
+        raw = _MAIL_QUOTE.sub("", raw)  # noqa: PLW2901 - a quoted reply has lists, labels and paragraphs too
         heading_match = _HEADING.match(raw)
         label_match = _label(raw)
         mail_header = _MAIL_HEADER.match(raw) is not None or (
@@ -215,7 +217,7 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
         if block and (_LIST.match(raw) or _FIELD.match(raw) or SPEAKER.match(raw) or _field_ends(block[-1][1], raw)):
             yield from _split_block(doc.name, block, context)
             block = []
-        block.append((number, _MAIL_QUOTE.sub("", raw).strip()))
+        block.append((number, raw.strip()))
     yield from _split_block(doc.name, block, f"{heading} / {label}" if label else heading)
 
 
@@ -599,7 +601,8 @@ CUES: dict[str, re.Pattern[str]] = {
         # "Lucia wants members to stop queuing", "Helen wants acknowledgement … down from five"
         r"\b(?:wants?|wanted|needs?)\s+(?:\w+\s+){1,3}to\s+(?:stop|cut|reduce|get|be|move|see|have|book|pay|renew)\b",
         r"\bwants?\b[^.;]*\b(?:down|up)\s+from\b",
-        r"\btakes?\s+(?:about\s+|around\s+|roughly\s+|over\s+|up\s+to\s+|nearly\s+)?\d+\s*(?:minutes?|mins?|hours?|days?|weeks?)\b",
+        r"\btakes?\s+(?:\w+\s+){0,3}?(?:about\s+|around\s+|roughly\s+|over\s+|up\s+to\s+|nearly\s+)?\d+\s*"
+        r"(?:working\s+|business\s+)?(?:minutes?|mins?|hours?|days?|weeks?)\b",
         r"\b(?:i|we|they)\s+want\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
     ),
     STAKEHOLDERS: _cue(
@@ -610,6 +613,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:ceo|cfo|cio|cto|coo|ciso|cmo|cro|vp|svp|evp|head\s+of|director\s+of)\b",
         r"\b(?:day-to-day|main|primary|key)\s+(?:admin|contact|owner|user)\b|\bproject\s+owner\b",
         r"\bfinal\s+(?:say|decision|call)\b|\b(?:holds|owns)\s+the\s+budget\b|\bbudget\s+holder\b",
+        r"\bapproves?\s+(?:the\s+)?budget\b|\bwill\s+own\s+the\s+project\b",
     ),
     SUCCESS: _cue(
         r"\bsuccess\b|\bkpis?\b|\bmeasured\s+(?:by|on|as)\b|\bacceptance\s+criteri\w*",
@@ -629,6 +633,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:under|below|less\s+than|at\s+most)\s+\d+(?:\.\d+)?\s*(?:%|minutes?|mins?|hours?|days?|seconds?)\b"
         r"[^.;]*\b(?:by|within|before|after)\b",
         r"\d+(?:\.\d+)?\s*%.*\bwithin\s+(?:a|an|one|two|three|four|six|nine|twelve)\s+(?:weeks?|months?|years?)\b",
+        r"\bwant\w*\b[^.;]{0,30}\b(?:done|finished|closed|completed)\s+in\s+(?:under\s+)?\d",
         # "they want repair time down to 2 days" ("up to 40 seats" is a cap, not a target)
         r"\b(?:want|wants|get|gets|bring|brings|cut|cuts|reduce|reduces)\b[^.;]{0,40}\bdown\s+to\s+(?:under\s+|below\s+)?\d",
     ),

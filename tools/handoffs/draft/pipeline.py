@@ -24,7 +24,16 @@ from pathlib import Path
 from handoffs.config import Config
 from handoffs.draft.backends import Extractor, Rejected, verify
 from handoffs.draft.crm import CrmDeal
-from handoffs.draft.extract import KEY_DATES, STAKEHOLDERS, Candidate, Place, SourceDoc, sentences
+from handoffs.draft.extract import (
+    KEY_DATES,
+    PROMISES,
+    REQUIREMENTS,
+    STAKEHOLDERS,
+    Candidate,
+    Place,
+    SourceDoc,
+    sentences,
+)
 from handoffs.draft.people import name_key, roles_from_sentences
 from handoffs.errors import UsageError
 
@@ -41,16 +50,77 @@ class Prepared:
 def prepare(deal: CrmDeal, docs: Sequence[SourceDoc], config: Config, extractor: Extractor) -> Prepared:
     """The items a draft of ``deal`` holds, from ``docs``, proposed by ``extractor``.
 
-    ``deal`` is accepted so a backend may one day read CRM fields too; today the CRM
-    record fills the front matter and the stakeholder table (see render.py).
+    The CRM record fills the front matter and the stakeholder table (see render.py); here
+    it only says who the customer is, so that "we" in an e-mail the customer wrote is read
+    as the customer, not as us.
     """
-    del deal  # the CRM record is rendered, not extracted from
     proposed = extractor.extract(docs, config)
     verified = verify(proposed, docs)
-    items = merge_restatements(verified.items, docs)
+    items = in_the_customers_voice(verified.items, customer_lines(docs, deal))
+    items = merge_restatements(items, docs)
     items = cite_undrafted_restatements(items, docs)
     items = merge_people(items, config.rules.decision_roles)
     return Prepared(tuple(items), tuple(verified.rejected), len(proposed))
+
+
+# --- who is speaking ------------------------------------------------------------------
+
+_FROM = re.compile(r"^\s*>*\s*from\s*:\s*(?P<who>.+)$", re.IGNORECASE)
+_WROTE = re.compile(r"^\s*>*\s*on\s.{4,80}?,\s*(?P<who>[^,]+?)\s+(?:<[^>]*>\s+)?wrote:\s*$", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^\s*-{2,}\s*(?:original|forwarded)\s+message\s*-{2,}\s*$", re.IGNORECASE)
+_COMPANY_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "ltd limited inc incorporated llc corp corporation co company group gmbh bv plc sa ag the and of for "
+        "services solutions partners holdings supply international",
+    )
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|we'll|we're|we'd|we've|our|us|i|i'll|i'd|i've)\b", re.IGNORECASE)
+# "We should be able to send you the sandbox login": the customer gives us something.
+_GIVES_US = re.compile(
+    r"\b(?:send|give|provide|share|get|grant|supply|forward)\w*\s+(?:\w+\s+){0,2}?(?:you|your\s+team)\b"
+    r"|\b(?:send|give|provide|share|grant|supply|forward)\w*\s+[^.;]{0,60}\bto\s+(?:you|your\s+team)\b",
+    re.IGNORECASE,
+)
+
+
+def customer_lines(docs: Sequence[SourceDoc], deal: CrmDeal) -> set[tuple[str, int]]:
+    """The lines of pasted e-mails the customer wrote: after a ``From:`` (or an "On …, X
+    wrote:") naming the customer's company or one of the CRM's contacts."""
+    names = {c.name.casefold() for c in deal.contacts if c.name}
+    words = {w for w in re.findall(r"[a-z0-9]+", (deal.customer or "").casefold()) if len(w) > 3} - _COMPANY_WORDS
+
+    def customer(who: str) -> bool:
+        who = who.casefold()
+        return any(n in who for n in names) or any(re.search(rf"\b{re.escape(w)}\b", who) for w in words)
+
+    out: set[tuple[str, int]] = set()
+    for doc in docs:
+        theirs = False
+        for number, line in enumerate(doc.lines, start=1):
+            header = _FROM.match(line) or _WROTE.match(line)
+            if header:
+                theirs = customer(header["who"])
+            elif _ORIGINAL.match(line):
+                theirs = False  # whose it is comes with the next From: line
+            elif theirs:
+                out.add((doc.name, number))
+    return out
+
+
+def in_the_customers_voice(items: Sequence[Candidate], theirs: set[tuple[str, int]]) -> list[Candidate]:
+    """In the customer's own e-mail, "we should be able to send you the login" is their
+    task (an implementation requirement), and "we" never promises anything of ours."""
+    out: list[Candidate] = []
+    kept = {(i.section, i.doc, i.line, i.quote) for i in items}
+    for item in items:
+        if item.section != PROMISES or (item.doc, item.line) not in theirs or not _FIRST_PERSON.search(item.quote):
+            out.append(item)
+            continue
+        if _GIVES_US.search(item.quote) and (REQUIREMENTS, item.doc, item.line, item.quote) not in kept:
+            out.append(replace(item, section=REQUIREMENTS))
+            kept.add((REQUIREMENTS, item.doc, item.line, item.quote))
+    return out
 
 
 # --- from a request to a written draft --------------------------------------------------
