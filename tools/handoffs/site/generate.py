@@ -126,8 +126,9 @@ def _search_page(_: r.Linker) -> r.Builder:
     return out
 
 
-def front_matter(page: SitePage) -> str:
-    """The metadata a Markdown-based generator needs for the page (its body is HTML)."""
+def page_meta(page: SitePage) -> dict[str, Any]:
+    """The metadata a Markdown-based generator needs for the page: its title, tags, template
+    and the theme chrome it hides."""
     meta: dict[str, Any] = {"title": r.esc(page.title)}  # escaped: themes print titles unescaped
     if page.tags:
         meta["tags"] = list(page.tags)
@@ -135,7 +136,12 @@ def front_matter(page: SitePage) -> str:
         meta["template"] = page.template
     if page.hide:
         meta["hide"] = list(page.hide)
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return meta
+
+
+def front_matter(page: SitePage) -> str:
+    """``page_meta`` as front matter (the page's body is HTML)."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in page_meta(page).items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 

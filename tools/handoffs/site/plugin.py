@@ -20,11 +20,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -36,6 +38,7 @@ from handoffs.errors import HandoffError
 from handoffs.findings import Severity
 from handoffs.metrics.analysis import CheckedFile
 from handoffs.progress import ProgressBar
+from handoffs.site import mkdocs_nav
 from handoffs.site.charts import Chart, ChartWorker, Draw, PendingChart, fill, svg
 from handoffs.site.collect import Site, collect
 from handoffs.site.generate import (
@@ -46,6 +49,7 @@ from handoffs.site.generate import (
     front_matter,
     home_html,
     page_html,
+    page_meta,
     site_pages,
 )
 from handoffs.site.pages import Links
@@ -77,6 +81,7 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         self.search: SearchIndex | None = None  # this build's search index, fed page by page
         self.charts: ChartWorker | None = None  # draws this build's charts in another process
         self.pending: dict[str, list[PendingChart]] = {}  # page -> charts put in when it is written
+        self.nav: Navigation | None = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self._stop_workers()  # a served site rebuilds: never reuse the last build's
@@ -97,11 +102,15 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
         pages = site_pages(site, links, *_reports(root, handoff_config, site.today, _checked(site)))
         self.pages = {page.src_uri: page for page in pages}
         self._start_search(config)
+        in_nav = _nav_paths(config.nav)
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=front_matter(page)))
+            file = File.generated(config, page.src_uri, content=front_matter(page))
+            files.append(file)
+            if page.src_uri not in in_nav:  # a page in the nav gets its title there: mkdocs makes it
+                _GeneratedPage(page_meta(page), file, config)
         if files.get_file_from_path(HOME) is None:
             files.append(File.generated(config, HOME, content=DEFAULT_HOME))
         return files
@@ -152,10 +161,18 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
 
         return later
 
-    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page's content is written: Pagefind builds the index while mkdocs renders templates.
         if self.search is not None:
             self.search.write()
+        if self.nav is not None:  # the navigation is rendered once for all handoff pages
+            homepage = self.nav.homepage.url if self.nav.homepage else None
+            linked = [homepage, config.theme.get("logo"), config.extra.get("homepage")]
+            mkdocs_nav.install(env, self.nav, [url for url in linked if isinstance(url, str)])
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -266,6 +283,36 @@ class HandoffsPlugin(BasePlugin[HandoffsConfig]):  # type: ignore[no-untyped-cal
             log.warning(f"GitHub enrichment failed, approval records come from git only: {exc}")
             return unreachable(str(exc)), {}, cache
         return review_fetcher(repo), issues, cache
+
+
+class _GeneratedPage(Page):
+    """A generated page as mkdocs sees it: its metadata is known and its HTML is written in
+    ``on_page_content``, so there is no source to read back and no Markdown to convert
+    (mkdocs makes a Markdown converter per page, about a millisecond each)."""
+
+    def __init__(self, meta: dict[str, Any], file: File, config: MkDocsConfig) -> None:
+        super().__init__(None, file, config)
+        self._generated_meta = meta
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = dict(self._generated_meta)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = TableOfContents([])
+        self.present_anchor_ids = set()
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    """Every page path named in mkdocs.yml's ``nav`` (strings, ``{title: path}``, nested sections)."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_paths(value) for value in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(_nav_paths(item) for item in nav))
+    return set()
 
 
 def _handoff_files(folder: Path) -> list[Path]:
