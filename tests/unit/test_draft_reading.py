@@ -499,3 +499,28 @@ def test_we_in_the_customers_own_email_is_the_customer(config: Config) -> None:
     assert PROMISES in sections_of(prepared, "We should be able to add the Porto")  # our rep, quoted
     unknown = prepare(DEAL, [doc(MAIL, "email.txt")], config, BuiltinExtractor())  # no customer name: read as ours
     assert PROMISES in sections_of(unknown, "We should be able to send you the SAP")
+
+
+def test_action_item_tables_are_requirements_with_their_due_dates(config: Config) -> None:
+    minutes = doc(
+        "## Action items\n\n| Owner | Action | Due |\n|---|---|---|\n"
+        "| Ravi Shah | Send the GIS layer URL | 2026-12-05 |\n| Ana Lima | Confirm the go-live window | |\n",
+        "minutes.md",
+    )
+    prepared = drafted(config, minutes)
+    assert sections_of(prepared, "Send the GIS layer URL") == {REQUIREMENTS, KEY_DATES}
+    assert sections_of(prepared, "Confirm the go-live window") == {REQUIREMENTS}
+    assert [i.citation for i in prepared.items if i.quote == "Send the GIS layer URL"] == ["minutes.md:5"] * 2
+
+
+def test_a_vendor_naming_itself_can_hedge_and_a_deferral_to_year_two_is_declined(config: Config) -> None:
+    prepared = drafted(
+        config,
+        doc(
+            "## Decisions\n\n- Tallow will aim to connect the parcel map in the first release.\n"
+            "- Variance workflows stay on paper; Jo asked for them and we agreed to revisit them in year two.\n"
+        ),
+    )
+    assert PROMISES in sections_of(prepared, "Tallow will aim to connect")
+    assert all(i.vague for i in prepared.items if i.quote.startswith("Tallow will aim"))
+    assert sections_of(prepared, "Variance workflows stay on paper") == {EXCLUSIONS}

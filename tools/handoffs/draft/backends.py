@@ -29,6 +29,7 @@ from handoffs.draft.extract import (
     Candidate,
     Sentence,
     SourceDoc,
+    action_items,
     declined_ask,
     extract,
     locate,
@@ -142,8 +143,9 @@ class OpenAIExtractor:
         reply = self._complete(system_prompt(config), classification_prompt(numbered))
         from handoffs.draft.people import people
 
-        # People in lists and tables are read by structure, for every backend alike.
+        # People in lists and tables, and action-item tables, are read by structure, for every backend alike.
         structural = [c for doc in docs for c in people(doc, config.rules.decision_roles)]
+        structural += [c for doc in docs for c in action_items(doc)]
         return _candidates(reply, numbered, config) + structural
 
     def _complete(self, system: str, prompt: str) -> str:

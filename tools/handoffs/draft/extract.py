@@ -509,6 +509,8 @@ _DECLINED = _cue(
     r"\b(?:send|sending|send\s+them|send\s+him|send\s+her)\s+(?:a|an)\s+(?:separate\s+)?quote\b",
     r"\b(?:its|their)\s+own\s+(?:quote|sow|contract|order)\b",
     r"\bdeclined\b|\bturned\s+(?:it\s+|that\s+)?down\b|\bparked\b|\bdeferred\b|\bpushed\s+(?:it\s+)?to\b",
+    # "we agreed to revisit them in year two", "they stay on paper for now"
+    r"\brevisit\w*\b|\b(?:in|from)\s+year\s+(?:two|three|2|3)\b|\bstays?\s+(?:on\s+paper|manual|as\s+is)\b",
     r"\b(?:we|i)\s+(?:can't|cannot|can\s+not|won't|will\s+not|don't|do\s+not)\b",
     r"\bnot\s+(?:possible|something\s+we\s+(?:do|offer))\b",
     r"\boutside\s+(?:this|the)\s+(?:award|scope|contract|deal|order|project)\b",
@@ -548,6 +550,11 @@ _QUANTITY_SOLD = (
 )
 _QUANTITY = re.compile(_QUANTITY_SOLD, re.IGNORECASE)
 
+# Work that runs through the customer's own systems ("… through the county's existing Paymentus account").
+_SYSTEM_LINK = _cue(
+    r"\b(?:through|via|into|with|from|to)\s+(?:their|the\s+\w+'s|the\s+customer'?s)\s+existing\b",
+    r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
+)
 # "… before go-live": a requirement when said firmly.
 _GO_LIVE_BOUND = _cue(r"\bbefore\s+(?:go[- ]live|we\s+can\s+start)\b")
 
@@ -577,6 +584,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bpromis(?:e|es|ed|ing)\b(?![-\w])|\bcommit(?:ted|ment)?\b|\bguarantee\w*",
         r"\b(?:will|shall)\s+(?:be\s+)?(?:provide|provided|deliver|delivered|set\s+up|configure|configured|build|built|migrate|migrated|train|trained|run|host|hosted|support|supported|given|available)\b",
         r"\b(?:portal|app|platform|system|dashboard|workspace|module|solution|service)s?\s+will\s+(?!not\b)\w+",
+        r"\bwill\s+(?:go|run|flow|sync|post)\s+(?:through|via|into)\s+(?:their|the\s+\w+'s)\s+existing\b",
         r"\b(?:assured|offered)\s+(?:them|the\s+customer|him|her)\b",
         r"\bthrow\s+in\b|\bon\s+us\b",
         r"\bcovers?\b",
@@ -603,7 +611,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bwants?\b[^.;]*\b(?:down|up)\s+from\b",
         r"\btakes?\s+(?:\w+\s+){0,3}?(?:about\s+|around\s+|roughly\s+|over\s+|up\s+to\s+|nearly\s+)?\d+\s*"
         r"(?:working\s+|business\s+)?(?:minutes?|mins?|hours?|days?|weeks?)\b",
-        r"\b(?:i|we|they)\s+want\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
+        r"\b(?:i|we|they|\w+)\s+wants?\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
     ),
     STAKEHOLDERS: _cue(
         r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexec(?:utive)?\s+sponsor\b|\bchampion\b",
@@ -662,7 +670,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:data|records)\b[^.]{0,40}\b(?:stored|hosted|kept|held|processed|stays?|remains?|resides?)\s+(?:only\s+)?in\s+(?:the\s+)?[A-Z]",
         _GO_LIVE_BOUND.pattern,
         r"\b(?:through|via|over|using)\s+(?:\w+\s+){0,2}apis?\b",
-        r"\b(?:through|via|into|with|from|to)\s+their\s+existing\b",
+        r"\b(?:through|via|into|with|from|to)\s+(?:their|the\s+\w+'s|the\s+customer'?s)\s+existing\b",
         # machine and system protocols are integration work: "connectivity … via OPC UA", HL7 feeds
         r"\bconnectivity\b|\b(?:opc[- ]?ua|modbus|mqtt|edi|hl7|fhir|odbc|jdbc|webhooks?)\b",
         # a data flow into their systems: "payroll export to their Nmbrs account"
@@ -699,6 +707,9 @@ _HEDGED_PROMISE = _cue(
     r"(?!\s+(?:not|never)\b)(?!n't)",
     # "Ideally we'd…", "Hopefully we can…", "In principle we can…", "If time allows we'll…"
     rf"^(?:{_LEADING_HEDGE})\b[^.;]{{0,40}}?\b{_OUR_SIDE}\b",
+    # A party named at the start of the sentence, as a vendor writes of itself: "Permitly will
+    # aim to connect …" (when it is the customer, the pipeline reads it as theirs).
+    r"^(?-i:[A-Z][\w-]+)\s+(?:will|would|should|'ll)\s+(?:aim|try|endeavou?r|seek|look\s+into|do\s+its\s+best)\b",
 )
 # "We should be able to" but not "we could not agree", "we might lose", "we would need them to…".
 _NOT_A_PROMISE = _cue(
@@ -918,7 +929,9 @@ def _not_meant(sections: Sequence[str], text: str, home: str | None) -> set[str]
     """Sections the words touch but do not mean: an office in a payment clause, our own signature."""
     drop: set[str] = set()
     if _PAYMENT_CLAUSE.search(text) and home != STAKEHOLDERS:
-        drop |= {STAKEHOLDERS, REQUIREMENTS}  # "payment on the CFO's approval" names an office, binds no work
+        drop.add(STAKEHOLDERS)  # "payment on the CFO's approval" names an office
+        if not _SYSTEM_LINK.search(text):
+            drop.add(REQUIREMENTS)  # … and binds no work, unless it runs through their systems
     if STAKEHOLDERS in sections and _PERSON_ROLE.search(text):
         # "Chris is the technical contact for the integration; he will run testing" is about Chris
         drop |= {REQUIREMENTS, PROMISES}
@@ -946,7 +959,44 @@ def extract(docs: Sequence[SourceDoc], config: Config) -> list[Candidate]:
     from handoffs.draft.people import people
 
     found = [c for doc in docs for c in _classified(doc, config)]
+    found += [c for doc in docs for c in action_items(doc)]
     return found + [c for doc in docs for c in people(doc, config.rules.decision_roles)]
+
+
+_ACTION_COLUMN = re.compile(r"^(?:action|actions|task|tasks|to-?do|next\s+steps?|what)$", re.IGNORECASE)
+_DUE_COLUMN = re.compile(r"^(?:due|due\s+date|deadline|by|when|date|target\s+date)$", re.IGNORECASE)
+
+
+def action_items(doc: SourceDoc) -> Iterator[Candidate]:
+    """The rows of an action-item table ("Owner | Action | Due"): each action is work that must
+    happen for the implementation, and with a due date a key date too.  The quote is the action
+    cell as written, cited at its row."""
+    number = 0
+    while number < len(doc.lines):
+        if not _TABLE.match(doc.lines[number]):
+            number += 1
+            continue
+        start = number
+        while number < len(doc.lines) and _TABLE.match(doc.lines[number]):
+            number += 1
+        header = _cells(doc.lines[start])
+        action_at = next((n for n, h in enumerate(header) if _ACTION_COLUMN.match(h)), None)
+        if action_at is None or number - start < 3:
+            continue
+        due_at = next((n for n, h in enumerate(header) if _DUE_COLUMN.match(h)), None)
+        for row in range(start + 2, number):
+            cells = _cells(doc.lines[row])
+            action = cells[action_at] if action_at < len(cells) else ""
+            if len(action.split()) < 2:
+                continue
+            due = cells[due_at] if due_at is not None and due_at < len(cells) else ""
+            sections = [REQUIREMENTS, KEY_DATES] if _DATE.search(due) else [REQUIREMENTS]
+            for section in sections:
+                yield Candidate(section, action, doc.name, row + 1, row + 1)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def _classified(doc: SourceDoc, config: Config) -> Iterator[Candidate]:

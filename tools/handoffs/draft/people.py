@@ -35,7 +35,8 @@ _TITLE_WORDS = re.compile(
     r"controller|administrator|admin|architect|engineer|coordinator|specialist|analyst|counsel|lawyer|attorney|"
     r"nurse|physician|doctor|clinician|superintendent|principal|dean|registrar|supervisor|owner|buyer|"
     r"procurement|purchasing|finance|operations|ops|it|hr|legal|security|sponsor|champion|founder|partner|"
-    r"treasurer|clerk|secretary|chair|commissioner|captain|ashore|accountant|auditor|consultant|"
+    r"treasurer|clerk|secretary|chair|commissioner|captain|ashore|accountant|auditor|consultant|official|inspector|"
+    r"technician|"
     r"planner|dispatcher|scientist|editor|producer|teacher|matron|pharmacist|trustee|governor|mayor)\b",
     re.IGNORECASE,
 )
