@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from handoffs.document import yamlsafe
@@ -248,3 +248,29 @@ def test_the_depth_bound_lets_deep_text_through_to_the_walk() -> None:
     text = "".join(f"{'  ' * n}k{n}:\n" for n in range(yamlsafe._SCAN_DEPTH + 1))
     assert yamlsafe._depth_bound(text) > yamlsafe._SCAN_DEPTH
     assert yamlsafe._blank_deep_nesting(text)[1], "deep enough to be blanked"
+
+
+_KINDS_IN_ORDER = (
+    ("null", yamlsafe._NULL),
+    ("bool", yamlsafe._BOOL),
+    ("int", yamlsafe._PLAIN_INT),
+    ("surprising", yamlsafe._SURPRISING_INT),
+    ("float", yamlsafe._FLOAT),
+    ("date", yamlsafe._DATE),
+    ("datetime", yamlsafe._DATETIME),
+)
+
+
+@settings(deadline=None, database=None, max_examples=1000)
+@given(st.text(alphabet="0123456789-+_.:eExXbBoO~nNuUlLyYsStTrRfFaA T\tZz\n", max_size=24))
+@example("2026-12-01")
+@example("2026-02-30 10:00:00")
+@example("2026-12-01T10:00:00Z")
+@example("0123")
+@example("1:30.5")
+@example("-.inf")
+@example("")
+def test_one_pattern_tells_the_kind_each_pattern_in_turn_would(text: str) -> None:
+    found = yamlsafe._PLAIN_KINDS.match(text)
+    first = next((kind for kind, pattern in _KINDS_IN_ORDER if pattern.match(text)), None)
+    assert (found.lastgroup if found else None) == first
