@@ -331,10 +331,7 @@ def _events(text: str) -> list[yaml.Event]:
     """The whole event stream, as ``yaml.parse`` gives it, without a look-ahead call per event."""
     loader = _Loader(text)
     try:
-        events = []
-        while (event := loader.get_event()) is not None:  # None once the stream has ended
-            events.append(event)
-        return events
+        return list(iter(loader.get_event, None))  # None once the stream has ended; the loop runs in C
     finally:
         loader.dispose()
 
