@@ -524,3 +524,17 @@ def test_a_vendor_naming_itself_can_hedge_and_a_deferral_to_year_two_is_declined
     assert PROMISES in sections_of(prepared, "Tallow will aim to connect")
     assert all(i.vague for i in prepared.items if i.quote.startswith("Tallow will aim"))
     assert sections_of(prepared, "Variance workflows stay on paper") == {EXCLUSIONS}
+
+
+def test_a_crm_activity_log_reads_past_its_entry_lines(config: Config) -> None:
+    log = doc(
+        "Activity log (exported)\n\n2026-11-19 | Meeting | Owner: Tom Hale\n"
+        "Priti and their finance lead Owen Marsh joined. Owen signs anything over GBP 50k.\n"
+        "Nurses currently chart each visit twice.\n",
+        "activity-log.txt",
+    )
+    prepared = drafted(config, log)
+    assert not [i for i in prepared.items if "Owner: Tom Hale" in i.quote]
+    assert STAKEHOLDERS in sections_of(prepared, "Priti and their finance lead")
+    assert STAKEHOLDERS in sections_of(prepared, "Owen signs anything")
+    assert GOAL in sections_of(prepared, "Nurses currently chart")

@@ -171,6 +171,11 @@ _MAIL_HEADER = re.compile(
     r"^\s*>*\s*(?:(?:from|to|cc|bcc|subject|date|sent|reply-to)\s*:\s|on\s.{4,80}\bwrote:\s*$)", re.IGNORECASE
 )
 _MAIL_QUOTE = re.compile(r"^\s*(?:>\s*)+")
+# The entry line of a CRM activity log ("2026-11-19 | Meeting | Owner: Tom Hale"): when and what
+# kind of entry, like a mail header, not a sentence of the deal.
+_LOG_HEADER = re.compile(
+    r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:[ T]\d{1,2}:\d{2})?\s*(?:\||\u2013|\u2014|-)[^.!?]{0,80}$"
+)
 # The author-and-time line of a chat export ("Jordan Blake  10:04", "[10:04] Jordan Blake"):
 # who wrote when, like a mail header.
 _CHAT_HEADER = re.compile(
@@ -199,8 +204,10 @@ def sentences(doc: SourceDoc) -> Iterator[Sentence]:
         raw = _MAIL_QUOTE.sub("", raw)  # noqa: PLW2901 - a quoted reply has lists, labels and paragraphs too
         heading_match = _HEADING.match(raw)
         label_match = _label(raw)
-        mail_header = _MAIL_HEADER.match(raw) is not None or (
-            _CHAT_HEADER.match(raw) is not None and re.search(r"\d{1,2}:\d{2}", raw) is not None
+        mail_header = (
+            _MAIL_HEADER.match(raw) is not None
+            or _LOG_HEADER.match(raw) is not None
+            or (_CHAT_HEADER.match(raw) is not None and re.search(r"\d{1,2}:\d{2}", raw) is not None)
         )
         if heading_match or label_match or not raw.strip() or _TABLE.match(raw) or _RULE.match(raw) or mail_header:
             yield from _split_block(doc.name, block, context)
@@ -612,6 +619,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\btakes?\s+(?:\w+\s+){0,3}?(?:about\s+|around\s+|roughly\s+|over\s+|up\s+to\s+|nearly\s+)?\d+\s*"
         r"(?:working\s+|business\s+)?(?:minutes?|mins?|hours?|days?|weeks?)\b",
         r"\b(?:i|we|they|\w+)\s+wants?\b.*\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+\d",
+        # what they do today, said by a third party: "Teachers currently build courses twice"
+        r"^(?!(?:we|our|i)\b)(?:[\w'-]+\s+){1,4}currently\s+\w+",
     ),
     STAKEHOLDERS: _cue(
         r"\beconomic\s+buyer\b|\bdecision[- ]maker\b|\bexec(?:utive)?\s+sponsor\b|\bchampion\b",
@@ -622,13 +631,15 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:day-to-day|main|primary|key)\s+(?:admin|contact|owner|user)\b|\bproject\s+owner\b",
         r"\bfinal\s+(?:say|decision|call)\b|\b(?:holds|owns)\s+the\s+budget\b|\bbudget\s+holder\b",
         r"\bapproves?\s+(?:the\s+)?budget\b|\bwill\s+own\s+the\s+project\b",
+        r"\b(?:finance|it|procurement|hr|operations|project|technical|legal|clinical|data)\s+lead\b",
+        r"\bsigns\s+(?:anything|everything|all|contracts?|orders?|purchase\s+orders?|pos?)\b",
     ),
     SUCCESS: _cue(
         r"\bsuccess\b|\bkpis?\b|\bmeasured\s+(?:by|on|as)\b|\bacceptance\s+criteri\w*",
         r"\b(?:target|goal)\s+(?:is|of)\b.*\d",
         r"\d+(?:\.\d+)?\s*%.*\b(?:within|by|in|after)\s+(?:\d|the\s+first|the\s+end|q[1-4]|year[- ]end|"
         + _MONTH
-        + r")",
+        + r"|easter|christmas|(?:the\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+term)?|half[- ]term|semester)",
         r"\b(?:from|reduce|cut|increase|grow|raise|lower|improve)\w*\b.*\b(?:to|by)\s+(?:under\s+|below\s+|at\s+least\s+)?\d",
         r"\b(?:drop|fall|rise|reach|grow)\w*\s+(?:by|to|below|above)\b",
         r"^\s*(?:target|goal|kpi|metric|measure\s+of\s+success)s?\s*:",
