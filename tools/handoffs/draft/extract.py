@@ -631,7 +631,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:day-to-day|main|primary|key)\s+(?:admin|contact|owner|user)\b|\bproject\s+owner\b",
         r"\bfinal\s+(?:say|decision|call)\b|\b(?:holds|owns)\s+the\s+budget\b|\bbudget\s+holder\b",
         r"\bapproves?\s+(?:the\s+)?budget\b|\bwill\s+own\s+the\s+project\b",
-        r"\b(?:finance|it|procurement|hr|operations|project|technical|legal|clinical|data)\s+lead\b",
+        # a named lead ("their finance lead Owen Marsh"); the title alone talks about nobody in particular
+        r"\b(?:finance|it|procurement|hr|operations|project|technical|legal|clinical|data)\s+lead,?\s+"
+        r"(?-i:[A-Z][a-z]+\s+[A-Z][a-z]+)",
         r"\bsigns\s+(?:anything|everything|all|contracts?|orders?|purchase\s+orders?|pos?)\b",
     ),
     SUCCESS: _cue(
