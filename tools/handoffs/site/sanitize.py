@@ -12,6 +12,8 @@ only ordinary document elements survive, no ``<script>``/``<style>``/``<iframe>`
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 
 _TAGS = frozenset(nh3.ALLOWED_TAGS) | {"input", "label"}
@@ -39,10 +41,11 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def clean_html(html: str) -> str:
-    """``html`` with everything that could execute or load active content removed."""
-    return nh3.clean(
-        html,
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    """The allow-list, built once (a page's HTML is cleaned in about half a millisecond;
+    building the rules for each page added a tenth to that)."""
+    return nh3.Cleaner(
         tags=set(_TAGS),
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
@@ -50,6 +53,11 @@ def clean_html(html: str) -> str:
         url_schemes=set(_URL_SCHEMES),
         link_rel="noopener noreferrer",
     )
+
+
+def clean_html(html: str) -> str:
+    """``html`` with everything that could execute or load active content removed."""
+    return _cleaner().clean(html)
 
 
 def clean_text(text: str) -> str:
