@@ -83,3 +83,56 @@ def test_results_pickle_with_every_field() -> None:
     item = OpenItem("a.md", 5, "@x", "2026-11-01", "t", "Open risks", True)
     result = FileResult("a.md", (finding,), "acme/2026-11-23-implementation", (item,), (hit,))
     assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - our own bytes
+
+
+def test_workers_that_are_spawned_not_forked_find_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """macOS, and Linux from Python 3.14, start workers without fork: the config travels by pickle."""
+    import concurrent.futures
+    import functools
+    import multiprocessing
+
+    root = make_repo(tmp_path / "repo", git_init=False)
+    files = _tree(root, 12)
+    config = load_config(root)
+    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
+    sequential = engine.check_files(files, job, config)
+    spawned = functools.partial(concurrent.futures.ProcessPoolExecutor, mp_context=multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", spawned)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+
+    assert engine.check_files(files, job, config) == sequential
+
+
+def test_a_pool_that_cannot_start_falls_back_to_one_process_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import concurrent.futures
+
+    def no_shared_memory(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")  # what SemLock raises without /dev/shm
+
+    root = make_repo(tmp_path / "repo", git_init=False)
+    files = _tree(root, 12)
+    config = load_config(root)
+    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
+    sequential = engine.check_files(files, job, config)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_shared_memory)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+
+    assert engine.check_files(files, job, config) == sequential
+    assert "could not start worker processes ([Errno 28] No space left on device); checking in one process" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_pattern_set_survives_pickling() -> None:
+    from handoffs.matching import PatternSet
+
+    patterns = PatternSet(["net \\d+", "cap(?:ped)?"])
+    copy = pickle.loads(pickle.dumps(patterns))  # noqa: S301 - our own bytes
+    assert copy.which("net 60, capped at 4%") == patterns.which("net 60, capped at 4%") == [0, 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -91,7 +92,13 @@ def check_files(files: Sequence[Path], job: Job, config: Config) -> CheckResult:
     checker = _Checker(job, config)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         return CheckResult(tuple(checker.check(path) for path in files))
-    return CheckResult(tuple(_check_shared(files, checker, helpers=workers - 1)))
+    try:
+        return CheckResult(tuple(_check_shared(files, checker, helpers=workers - 1)))
+    except OSError as error:
+        # The pool could not start: no /dev/shm for its locks, or fork refused (EAGAIN).
+        # That says nothing about the files, so they are checked here, one after another.
+        print(f"handoff: could not start worker processes ({error}); checking in one process", file=sys.stderr)
+        return CheckResult(tuple(checker.check(path) for path in files))
 
 
 def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> list[FileResult]:

@@ -249,14 +249,20 @@ class PatternSet:
     (``Pattern.search`` uses RE2's NFA then), as ``TermDetector`` does.
     """
 
-    __slots__ = ("_set", "size")
+    __slots__ = ("_patterns", "_set", "size")
 
     def __init__(self, patterns: Sequence[str]) -> None:
+        self._patterns = tuple(patterns)
         self._set = re2.Set.SearchSet(_OPTIONS)
         for pattern in patterns:
             self._set.Add(pattern)
         self._set.Compile()
         self.size = len(patterns)
+
+    def __reduce__(self) -> tuple[type[PatternSet], tuple[tuple[str, ...]]]:
+        # RE2's compiled Set does not pickle.  Worker processes that are spawned rather than
+        # forked (macOS; Linux from Python 3.14) receive the config by pickle, so it is rebuilt.
+        return PatternSet, (self._patterns,)
 
     def which(self, text: str) -> list[int]:
         """Indices of the patterns that match somewhere in ``text``, ascending (empty: none, or no memory)."""
