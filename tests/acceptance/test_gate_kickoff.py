@@ -171,6 +171,19 @@ def test_online_approval_by_someone_else_does_not_review_the_terms(
     assert "custom-term rule applied: GitHub reviews of pull request #1 by each category's reviewers" in data["notes"]
 
 
+def test_online_a_typed_trailer_names_nobody_the_reviews_do_not(
+    repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attack: whoever merges (an admin's bypass) types `Approved-by: @frank-finance`; Frank never approved."""
+    _online(github_double, monkeypatch, ("raj-impl", "APPROVED"))
+    _approve(repo, handoff_text(), "Add handoff (#1)\n\nApproved-by: @raj-impl\nApproved-by: @frank-finance")
+    result = _gate(run_cli, "--format", "json")
+    assert result.exit_code == 1, result.out
+    assert json.loads(result.out)["blockers"] == [
+        "custom terms not reviewed: pricing (no reviewer of the category approved (GitHub reviews))"
+    ]
+
+
 def test_online_unknown_pull_request_blocks(
     repo: Path, run_cli: Callable[..., CliResult], github_double: GitHubDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
