@@ -260,3 +260,11 @@ def test_the_slack_map_is_optional_and_case_blind(root: Path) -> None:
     config = load_config(root)
     assert config.slack_id("@dana-sales") == "U024BE7LH"
     assert config.slack_id("@raj-impl") is None
+
+
+def test_a_section_role_added_in_a_release_says_what_to_write(root: Path) -> None:
+    """A team's older types.yaml lacks `key_dates`: the error names the line to add, not only that it is missing."""
+    path = _edit(root, "types.yaml", lambda text: "".join(line for line in text.splitlines(True) if "key_dates:" not in line))
+    error = _error(root)
+    assert error.path == path
+    assert error.message == "sections.key_dates: this key is required; for example `key_dates: Key dates`"

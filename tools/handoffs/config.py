@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from handoffs._modelkeys import allowed_keys
+from handoffs._modelkeys import allowed_keys, field_at
 from handoffs.catalog import BY_CODE
 from handoffs.document import yamlsafe
 from handoffs.document.body import section_key
@@ -91,7 +91,7 @@ class SectionRoles(_Strict):
     requirements: SectionName
     evidence: SectionName
     context_given: SectionName
-    key_dates: SectionName
+    key_dates: SectionName = Field(examples=["Key dates"])  # added in 2026-12; the example is the default schema's
 
     def name(self, role: str) -> str:
         """The section name of ``role`` (a field of this model, e.g. ``promised_scope``)."""
@@ -560,6 +560,10 @@ def _explain(error: Mapping[str, Any], model: type[BaseModel]) -> str:
         hint = did_you_mean(key, known)
         return f"unknown key{hint}; expected one of: {', '.join(sorted(known))}"
     if kind == "missing":
+        field = field_at(model, tuple(error["loc"]))
+        if field is not None and field.examples:
+            # A key added in a release: say what to write, not only that something is missing.
+            return f"this key is required; for example `{error['loc'][-1]}: {field.examples[0]}`"
         return "this key is required"
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
