@@ -264,7 +264,7 @@ def test_the_slack_map_is_optional_and_case_blind(root: Path) -> None:
 
 def test_a_section_role_added_in_a_release_says_what_to_write(root: Path) -> None:
     """A team's older types.yaml lacks `key_dates`: the error names the line to add, not only that it is missing."""
-    path = _edit(root, "types.yaml", lambda text: "".join(line for line in text.splitlines(True) if "key_dates:" not in line))
+    path = _edit(root, "types.yaml", _replace("  key_dates: Key dates\n", ""))
     error = _error(root)
     assert error.path == path
     assert error.message == "sections.key_dates: this key is required; for example `key_dates: Key dates`"
