@@ -24,7 +24,7 @@ from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.compute import readiness_at_kickoff
 from handoffs.metrics.history import read_history
 from handoffs.metrics.reviews import ReviewData, Unavailable
-from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff
+from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff, day_of
 from tests.factories import commit_all, make_repo, write_handoff
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "handoffs"
@@ -175,6 +175,13 @@ def test_metrics_and_the_gate_choose_the_same_approval_source(
     read = reviews.reason if isinstance(reviews, Unavailable) and reviews.failed else online
     gate = who_approved(("@dana-sales",), pull, read, commit)
     assert cause in gate.why_incomplete()
+
+
+def test_a_recorded_moment_falls_on_its_utc_day_in_every_report() -> None:
+    """The monthly review printed the committer's local day beside a UTC "late" verdict."""
+    evening_in_new_york = dt.datetime(2026, 11, 19, 20, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert day_of(evening_in_new_york) == dt.date(2026, 11, 20)
+    assert not approved_before_kickoff(evening_in_new_york, day_of(evening_in_new_york))
 
 
 def test_approved_on_the_kickoff_day_is_not_in_time() -> None:

@@ -284,7 +284,13 @@ def approved_before_kickoff(approved_at: dt.datetime, kickoff: dt.date) -> bool:
     Kickoff readiness "before the kickoff" (``handoff metrics``) and the monthly review's
     "not merged before the kickoff date" and "custom terms approved late" all ask this.
     """
-    return approved_at.astimezone(dt.UTC).date() < kickoff
+    return day_of(approved_at) < kickoff
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The calendar day of a recorded moment (an approval, a completion): in UTC, whatever the
+    committer's time zone, so a report's dates, months and "before the kickoff" agree."""
+    return moment.astimezone(dt.UTC).date()
 
 
 # --- overdue ------------------------------------------------------------------------------

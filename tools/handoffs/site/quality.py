@@ -31,7 +31,7 @@ from handoffs.site import render as r
 from handoffs.site.charts import Chart
 from handoffs.site.collect import Entry, Site
 from handoffs.site.pages import page_title
-from handoffs.verdicts import ACTIVE_STATUSES, approved_before_kickoff
+from handoffs.verdicts import ACTIVE_STATUSES, approved_before_kickoff, day_of
 
 REPORTS = "reports/index.md"
 COMPARED_MONTHS = 3  # the month under review and the two before it
@@ -271,17 +271,17 @@ def exceptions(data: ReportData, month: str) -> list[ReviewException]:
             if reasons:
                 found.append(ReviewException("not-ready", entry, front.kickoff, "; ".join(dict.fromkeys(reasons))))
         for approval in entry.approvals:
-            if approval.kind == "direct" and _month(approval.approved_at.date()) == month:
+            if approval.kind == "direct" and _month(day_of(approval.approved_at)) == month:
                 found.append(
                     ReviewException(
                         "override",
                         entry,
-                        approval.approved_at.date(),
+                        day_of(approval.approved_at),
                         f"commit {approval.short_commit} by {approval.merged_by} went straight to the base branch",
                     )
                 )
         if entry.hits and first is not None and not approved_before_kickoff(first.approved_at, front.kickoff):
-            approved = first.approved_at.date()
+            approved = day_of(first.approved_at)
             if _month(approved) == month:
                 names = ", ".join(dict.fromkeys(hit.category for hit in entry.hits))
                 found.append(
@@ -290,14 +290,14 @@ def exceptions(data: ReportData, month: str) -> list[ReviewException]:
                     )
                 )
         if record is not None and record.completed_at is not None and front.status != "completed":
-            latest = entry.approval.approved_at.date() if entry.approval else record.completed_at.date()
+            latest = day_of(entry.approval.approved_at if entry.approval else record.completed_at)
             if _month(latest) == month:
                 found.append(
                     ReviewException(
                         "reopened",
                         entry,
                         latest,
-                        f"completed on {record.completed_at.date()}, now {front.status}",
+                        f"completed on {day_of(record.completed_at)}, now {front.status}",
                     )
                 )
     return sorted(found, key=lambda x: (x.day, x.entry.handoff_id))
