@@ -24,7 +24,7 @@ from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.compute import readiness_at_kickoff
 from handoffs.metrics.history import read_history
 from handoffs.metrics.reviews import ReviewData, Unavailable
-from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff, day_of
+from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff, day_of, done_on_time, overdue
 from tests.factories import commit_all, make_repo, write_handoff
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "handoffs"
@@ -87,7 +87,11 @@ def test_written_down_in_one_module_only(fact: str) -> None:
 
 # fact -> (a comparison that decides it, the one module allowed to write it)
 DECIDED = {
-    "a date has passed (overdue)": (re.compile(r"<\s*(?:ctx\.)?today\b|\btoday\s*>(?!=)"), {"verdicts.py"}),
+    # today against a date, or a moment against a due date "on or before" (the complement of overdue)
+    "a date has passed (overdue)": (
+        re.compile(r"<\s*(?:ctx\.)?today\b|\btoday\s*>(?!=)|<=\s*[\w.]*\bdue\b|\bdue\s*>="),
+        {"verdicts.py"},
+    ),
     # an approval's moment set against a kickoff, either way round
     # the status or stage vocabulary written out as a type (crm/mapping.py lists the CRMs the sync
     # supports, a fact of its own)
@@ -195,6 +199,18 @@ def test_approved_on_the_kickoff_day_is_not_in_time() -> None:
         _record(approved_at=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)), Unavailable("no GITHUB_TOKEN"), {}
     )
     assert "not approved before its kickoff date" in on_the_day.blockers
+
+
+def test_a_milestone_done_on_its_due_day_is_on_time_and_agrees_with_overdue() -> None:
+    """ "On time" is the complement of ``verdicts.overdue`` on the (UTC) day it was done, in the metrics too."""
+    due = dt.date(2026, 11, 20)
+    assert done_on_time(due, dt.datetime(2026, 11, 20, 23, 59, tzinfo=dt.UTC))
+    assert not done_on_time(due, dt.datetime(2026, 11, 21, 0, 1, tzinfo=dt.UTC))
+    # 2026-11-20 20:00 in New York is already 2026-11-21 in UTC: one calendar for every consumer
+    assert not done_on_time(due, dt.datetime(2026, 11, 20, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))))
+    for day in (dt.date(2026, 11, 19), due, dt.date(2026, 11, 21)):
+        done_at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        assert done_on_time(due, done_at) is not overdue(due, day)
 
 
 # message -> who its `Approved-by:` trailers name

@@ -305,6 +305,14 @@ def overdue(due: dt.date, today: dt.date) -> bool:
     return due < today
 
 
+def done_on_time(due: dt.date, done_at: dt.datetime) -> bool:
+    """Done in time: the due date had not passed (``overdue``) on the day it was done, in UTC.
+
+    Done on the due date itself is on time.  The metrics' first-milestone completion rate asks this.
+    """
+    return not overdue(due, day_of(done_at))
+
+
 def milestone_overdue(due: dt.date, status: str, today: dt.date) -> bool:
     """The first milestone is overdue when its date has passed and the handoff is not done."""
     return status in OPEN_STATUSES and overdue(due, today)

@@ -23,6 +23,7 @@ from handoffs.verdicts import (
     Readiness,
     Verdict,
     approved_before_kickoff,
+    done_on_time,
     kickoff_readiness,
     overdue,
     terms_reviewed,
@@ -182,12 +183,12 @@ def first_milestone_completion_rate(
         for r in records
         if r.milestone_due is not None and (overdue(r.milestone_due, today) or done[r.handoff_id] is not None)
     ]
-    on_time = sum(1 for r in decided if _on_or_before(done[r.handoff_id], r.milestone_due))
+    on_time = sum(1 for r in decided if _on_time(done[r.handoff_id], r.milestone_due))
     return rate(on_time, len(decided), **extra)
 
 
-def _on_or_before(moment: dt.datetime | None, due: dt.date | None) -> bool:
-    return moment is not None and due is not None and moment.astimezone(dt.UTC).date() <= due
+def _on_time(done_at: dt.datetime | None, due: dt.date | None) -> bool:
+    return done_at is not None and due is not None and done_on_time(due, done_at)
 
 
 def rework_count(records: Sequence[HandoffRecord], reviews: ReviewData | Unavailable) -> Metric:
