@@ -27,8 +27,26 @@ def _build(root: Path, site_dir: Path) -> dict[str, bytes]:
     return pages
 
 
-def test_the_shortcuts_change_no_page(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# A team's own navigation may link into the handoffs with relative link entries, inside a
+# section too: each page links to them from its own folder, so they are part of the cache key.
+LINKS = (
+    "  - Northwind handoffs: handoffs/northwind-health/\n"
+    "  - Customers:\n"
+    "      - Acme handoffs: handoffs/acme-corp/\n"
+    "      - Elsewhere: https://intranet.example/handoffs/\n"
+)
+
+
+@pytest.mark.parametrize("team_links", [False, True], ids=["shipped-nav", "nav-with-relative-links"])
+def test_the_shortcuts_change_no_page(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, team_links: bool
+) -> None:
     add_site_config(repo)
+    if team_links:
+        config = repo / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace("  - Tags: tags.md\n", f"  - Tags: tags.md\n{LINKS}")
+        )
     write_handoff(repo, NORTHWIND)
     write_handoff(repo, ACME, handoff_text(ACME_FRONT, ACME_BODY))
     commit_all(repo, "Two handoffs")

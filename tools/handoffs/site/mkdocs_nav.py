@@ -4,8 +4,8 @@ Material renders the whole navigation into every page.  A page that is not in th
 navigation (every handoff page) has nothing in it marked active, so its navigation is
 the same HTML as another such page's whenever their links to the navigation's pages
 are the same relative URLs.  ``NavCache`` keys those pages by exactly that (their
-top-level folder, depth and relative URL of every page, the home page and the logo
-the navigation links to) and keeps the first rendering of each key: at 10,000
+top-level folder, depth and relative URL of every page and link entry, the home page
+and the logo the navigation links to) and keeps the first rendering of each key: at 10,000
 handoffs the theme renders the navigation a handful of times instead of 10,000, its
 largest cost per page.  Pages in the navigation are rendered by the theme every time.
 
@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
@@ -63,7 +63,7 @@ class NavCache:
     def __init__(self, nav: Navigation, linked: list[str]) -> None:
         """``linked``: other URLs the navigation links to (home page, logo), relative to the site."""
         self._in_nav = {id(page) for page in nav.pages}
-        self._targets = [page.url for page in nav.pages] + linked
+        self._targets = [*_urls(nav.items), *linked]
         self._rendered: dict[tuple[Any, ...], Markup] = {}
 
     def key(self, page: Page | None) -> tuple[Any, ...] | None:
@@ -84,6 +84,22 @@ class NavCache:
         if key is not None:
             self._rendered[key] = markup
         return markup
+
+
+def _urls(items: list[Any]) -> list[str]:
+    """Every URL the navigation links to: its pages and its link entries, inside sections too.
+
+    A relative link entry (``- Acme: handoffs/acme/``) is written relative to each page, like
+    a page's, so it must be part of the key: two pages that agree on every page link may
+    still disagree on it.
+    """
+    urls: list[str] = []
+    for item in items:
+        if item.children:
+            urls.extend(_urls(item.children))
+        if isinstance(item, Page | Link):
+            urls.append(item.url)
+    return urls
 
 
 def install(env: jinja2.Environment, nav: Navigation, linked: list[str]) -> None:
