@@ -24,7 +24,19 @@ from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.compute import readiness_at_kickoff
 from handoffs.metrics.history import read_history
 from handoffs.metrics.reviews import ReviewData, Unavailable
-from handoffs.verdicts import OFFLINE_STAND_IN, Answer, approved_before_kickoff, day_of, done_on_time, overdue
+from handoffs.verdicts import (
+    OFFLINE_STAND_IN,
+    SOURCE_GITHUB,
+    SOURCE_TRAILERS,
+    Answer,
+    Approvers,
+    Verdict,
+    approved_before_kickoff,
+    approved_by_one_of,
+    day_of,
+    done_on_time,
+    overdue,
+)
 from tests.factories import commit_all, make_repo, write_handoff
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "handoffs"
@@ -99,6 +111,9 @@ DECIDED = {
         re.compile(r"Literal\[\s*\"(?:proposed|kicked-off|closed-won|advancing)"),
         {"model.py"},
     ),
+    # whether someone the approval record does not name approved: "no" only when that is known
+    # (the gate also reads it, only to name the source its custom-term rule used)
+    "someone not named did not approve": (re.compile(r"\.authoritative\b"), {"verdicts.py", "commands/gate.py"}),
     "approved before the kickoff": (
         re.compile(r"approved_at\S*\s*[<>]=?\s*\S*kickoff|kickoff\S*\s*[<>]=?\s*\S*approved_at"),
         {"verdicts.py"},
@@ -211,6 +226,36 @@ def test_a_milestone_done_on_its_due_day_is_on_time_and_agrees_with_overdue() ->
     for day in (dt.date(2026, 11, 19), due, dt.date(2026, 11, 21)):
         done_at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
         assert done_on_time(due, done_at) is not overdue(due, day)
+
+
+@pytest.mark.parametrize(
+    ("approval", "approvers", "named", "not_named"),
+    [
+        (Verdict(Answer.NO, "not approved"), None, Answer.NO, Answer.NO),
+        (Verdict(Answer.UNKNOWN, "no git"), None, Answer.UNKNOWN, Answer.UNKNOWN),
+        (Verdict(Answer.YES, "merged"), None, Answer.UNKNOWN, Answer.UNKNOWN),
+        (
+            Verdict(Answer.YES, "merged"),
+            Approvers.of(["@dana-sales"], source=SOURCE_TRAILERS),
+            Answer.YES,
+            Answer.UNKNOWN,
+        ),
+        (
+            Verdict(Answer.YES, "merged"),
+            Approvers.of(["@Dana-Sales"], source=SOURCE_GITHUB, problem="HTTP 502"),
+            Answer.YES,
+            Answer.UNKNOWN,
+        ),
+        (Verdict(Answer.YES, "merged"), Approvers.of(["@dana-sales"], source=SOURCE_GITHUB), Answer.YES, Answer.NO),
+    ],
+    ids=["not-approved", "approval-unknown", "no-record", "offline-trailers", "github-failed", "github-read"],
+)
+def test_whether_a_person_approved_is_no_only_when_that_is_known(
+    approval: Verdict, approvers: Approvers | None, named: Answer, not_named: Answer
+) -> None:
+    """The handoff page's "who approved" list asks ``verdicts.approved_by_one_of``, like the gate's term review."""
+    assert approved_by_one_of(frozenset({"@dana-sales"}), approval, approvers) is named
+    assert approved_by_one_of(frozenset({"@raj-impl"}), approval, approvers) is not_named
 
 
 # message -> who its `Approved-by:` trailers name

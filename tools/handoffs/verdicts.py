@@ -103,6 +103,21 @@ class Approvers:
         return OFFLINE_STAND_IN
 
 
+def approved_by_one_of(handles: frozenset[str], approval: Verdict, approvers: Approvers | None) -> Answer:
+    """Whether one of ``handles`` (casefolded) approved the version on the base branch.
+
+    Yes when the approval record names one of them.  Someone it does not name did not
+    approve only when that is known: the handoff is not approved at all, or GitHub's
+    reviews were read.  Otherwise (offline trailers, reviews unreadable, approval
+    unknown) it is unknown, never "no".
+    """
+    if approvers is not None and handles & approvers.handles:
+        return Answer.YES
+    if approval.answer is Answer.NO or (approvers is not None and approvers.authoritative):
+        return Answer.NO
+    return Answer.UNKNOWN
+
+
 # --- which review of each reviewer counts -------------------------------------------------
 
 # An approval, a change request or a dismissal is a reviewer's decision; a comment changes none.

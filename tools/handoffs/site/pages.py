@@ -21,7 +21,7 @@ from handoffs.document.markup import source_of, strip_tags, validation_tag
 from handoffs.model import FrontMatter
 from handoffs.site import render as r
 from handoffs.site.collect import Entry, Site
-from handoffs.verdicts import Answer
+from handoffs.verdicts import Answer, approved_by_one_of
 
 
 def _laid_out(sections: SectionRoles) -> frozenset[str]:
@@ -441,14 +441,7 @@ def _approvers(entry: Entry, front: FrontMatter) -> str:
         (front.from_.owner, "sales owner", frozenset({front.from_.owner.casefold()})),
         (front.to.owner, "receiving owner", frozenset({front.to.owner.casefold()})),
     ]
-    # Someone the record does not name did not approve only when that is known: the handoff
-    # is not approved at all, or GitHub's reviews were read.
-    known = entry.approval_verdict.answer is Answer.NO or (
-        entry.approvers is not None and entry.approvers.authoritative
-    )
-    answers = [
-        Answer.YES if handles & approvers else Answer.NO if known else Answer.UNKNOWN for _, _, handles in needed
-    ]
+    answers = [approved_by_one_of(handles, entry.approval_verdict, entry.approvers) for _, _, handles in needed]
     categories = {hit.category: hit.reviewers for hit in entry.hits}
     for name, reviewers in categories.items():
         needed.append((", ".join(reviewers), f"{name} reviewer", entry.reviewers_by_category.get(name, frozenset())))
