@@ -114,6 +114,11 @@ DECIDED = {
     # whether someone the approval record does not name approved: "no" only when that is known
     # (the gate also reads it, only to name the source its custom-term rule used)
     "someone not named did not approve": (re.compile(r"\.authoritative\b"), {"verdicts.py", "commands/gate.py"}),
+    # who may approve for each custom-term category, the mapping every verdict is given
+    "the reviewers of each category": (
+        re.compile(r"reviewers_for\(\s*\w+\s*\)\s+for\s+\w+\s+in\s+[\w.]*categories"),
+        {"config.py"},
+    ),
     "approved before the kickoff": (
         re.compile(r"approved_at\S*\s*[<>]=?\s*\S*kickoff|kickoff\S*\s*[<>]=?\s*\S*approved_at"),
         {"verdicts.py"},

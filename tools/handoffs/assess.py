@@ -106,7 +106,7 @@ def assess(
     tree = base_tree(job.root, job.base, under=config.handoffs_dir)
     history = mainline_history(job.root, job.base, under=config.handoffs_dir) if tree.paths is not None else None
     approvals = approvals_by_path(history or [])
-    reviewers = {category.name: config.reviewers_for(category) for category in config.categories}
+    reviewers = config.reviewers_by_category()
     entries = []
     with ProgressBar("Checking handoffs", len(files)) as bar:  # a large site build or alert run
         for handoff, result in iter_handoffs(files, job, config):

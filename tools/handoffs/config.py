@@ -431,6 +431,11 @@ class Config:
             handles |= {reviewer.casefold()} if reviewer.startswith("@") else self.members(reviewer)
         return frozenset(handles)
 
+    def reviewers_by_category(self) -> dict[str, frozenset[str]]:
+        """Who may approve for each custom-term category (casefolded handles, teams expanded):
+        the one mapping the gate, the site, the alerts and the metrics hand to ``verdicts.terms_reviewed``."""
+        return {category.name: self.reviewers_for(category) for category in self.categories}
+
 
 # --- loading -------------------------------------------------------------------------
 

@@ -27,11 +27,6 @@ def collect_records(
     return build_records(root, history, config, today, AnalysisCache.for_repository(root), checked=checked)
 
 
-def category_reviewers(config: Config) -> dict[str, frozenset[str]]:
-    """Who may review each custom-term category (casefolded handles, teams expanded)."""
-    return {category.name: config.reviewers_for(category) for category in config.categories}
-
-
 def metrics_for(
     records: list[HandoffRecord],
     reviews: ReviewData | Unavailable,
@@ -40,7 +35,7 @@ def metrics_for(
     config: Config,
 ) -> dict[str, Metric]:
     selected = [r for r in records if selection.matches(r)]
-    return compute_metrics(selected, reviews, today, category_reviewers(config))
+    return compute_metrics(selected, reviews, today, config.reviewers_by_category())
 
 
 def metrics_for_site(root: Path, config: Config, today: dt.date | None = None) -> dict[str, Any]:
@@ -58,7 +53,7 @@ def site_series(
     records: list[HandoffRecord], reviews: ReviewData | Unavailable, day: dt.date, config: Config
 ) -> dict[str, Any]:
     """``metrics_for_site`` from records already read (the site reads them once for every report)."""
-    reviewers = category_reviewers(config)
+    reviewers = config.reviewers_by_category()
     months: dict[str, list[HandoffRecord]] = defaultdict(list)
     teams: dict[str, list[HandoffRecord]] = defaultdict(list)
     types: dict[str, list[HandoffRecord]] = defaultdict(list)

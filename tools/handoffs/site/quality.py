@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from handoffs.metrics.analysis import HandoffRecord
 from handoffs.metrics.compute import Metric, compute_metrics, site_label
 from handoffs.metrics.reviews import RETURN_REASONS, ReviewData, Unavailable
-from handoffs.metrics.service import category_reviewers
 from handoffs.model import FrontMatter
 from handoffs.site import render as r
 from handoffs.site.charts import Chart
@@ -166,7 +165,7 @@ class ReportData:  # frozen, but cached_property needs a __dict__: no slots
 
     @functools.cached_property
     def reviewers(self) -> dict[str, frozenset[str]]:
-        return category_reviewers(self.site.config)
+        return self.site.config.reviewers_by_category()
 
     def metrics(self, records: Sequence[HandoffRecord]) -> dict[str, Metric]:
         return compute_metrics(records, self.reviews, self.site.today, self.reviewers)
