@@ -174,3 +174,48 @@ def test_a_checker_bug_on_one_file_is_reported_and_the_others_still_checked(
     assert [(f["path"], f["line"], f["severity"]) for f in internal] == [(str(cursed), 1, "error")]
     assert "RuntimeError: simulated bug in a rule" in internal[0]["message"]
     assert ("HO600", 57) in [(f["code"], f["line"]) for f in findings if f["path"] == str(good)]
+
+
+RENAMED_SECTIONS = {"Exclusions": "Not in the deal", "Custom terms": "Special terms"}
+
+
+def test_messages_and_rule_summaries_name_sections_as_the_team_renamed_them(repo: Path, run_cli: Run) -> None:
+    """Section names come from schema/types.yaml `sections:`, in findings and in `handoff rules`."""
+    for path in (repo / "schema").rglob("*"):  # renamed the way the schema says to: in every schema file
+        if path.suffix in (".yaml", ".md"):
+            text = path.read_text(encoding="utf-8")
+            for old, new in RENAMED_SECTIONS.items():
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+    body = (
+        BODY.replace(
+            "## Exclusions\n\n- No migration of historical discharge summaries before 2026 (source: order form §2.4)",
+            "## Not in the deal\n\nNone.",
+        )
+        .replace(
+            "## Custom terms\n\n- 15% discount on year-one subscription fees (source: order form §5)",
+            "## Special terms\n\nNone.",
+        )
+        .replace(
+            "- The customer's EHR upgrade window",
+            "- Legal agreed to uncapped liability for data loss; the customer's EHR upgrade window",
+        )
+    )
+    write_handoff(repo, GOOD, handoff_text(body=body))
+
+    report = json.loads(run_cli("check", "--format", "json").out)
+    messages = {f["code"]: f["message"] for f in report["findings"]}
+    assert messages["HO502"].startswith("Not in the deal says None.: a deal with no boundaries is rare")
+    assert messages["HO304"].startswith("`## Special terms` says None., but this line has legal language")
+    assert messages["HO304"].endswith("list the term under Special terms with its source")
+    rules = run_cli("rules").out + run_cli("rules", "--format", "markdown").out
+    assert "Not in the deal says None. (a handoff with no boundaries is rare)" in rules
+    assert "Special terms says None. but the body has custom-term language" in rules
+    assert not any(old in text for old in RENAMED_SECTIONS for text in [*messages.values(), rules])
+
+
+def test_rules_outside_a_repository_name_sections_by_their_role(tmp_path: Path, run_cli: Run, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    table = run_cli("rules", "--format", "markdown")
+    assert table.exit_code == 0, table.err
+    assert "| the exclusions section says None. (a handoff with no boundaries is rare) |" in table.out

@@ -2,10 +2,16 @@
 
 Codes never change meaning once published; a retired rule keeps its number.  The
 README's rule table and ``handoff rules`` are generated from this list.
+
+A summary names a section by its role (``{exclusions}``), never by a name: the names
+live in ``schema/types.yaml`` (``sections:``), so a team that renames a section reads
+its own name here too.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from handoffs.findings import Severity
@@ -18,7 +24,18 @@ class RuleInfo:
     code: str
     name: str
     severity: Severity
-    summary: str
+    summary: str  # ``{role}`` stands for the name of that section (a field of ``SectionRoles``)
+
+    def summary_for(self, section_name: Callable[[str], str] | None) -> str:
+        """The summary with each ``{role}`` replaced by ``section_name(role)`` (``SectionRoles.name``).
+
+        Without a schema at hand (``None``) a section is named by its role: "the exclusions section".
+        """
+        name = section_name or (lambda role: f"the {role.replace('_', ' ')} section")
+        return _ROLE.sub(lambda match: name(match.group(1)), self.summary)
+
+
+_ROLE = re.compile(r"\{([a-z_]+)\}")
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -71,7 +88,7 @@ RULES: tuple[RuleInfo, ...] = (
         "HO304",
         "custom-terms-contradiction",
         E,
-        "Custom terms says None. but the body has custom-term language",
+        "{custom_terms} says None. but the body has custom-term language",
     ),
     RuleInfo("HO305", "malformed-open-item", E, "an open item without `@owner` and a `YYYY-MM-DD` date"),
     RuleInfo("HO306", "overdue-open-item", W, "an open item is past its date"),
@@ -103,7 +120,7 @@ RULES: tuple[RuleInfo, ...] = (
         W,
         "a success criterion without a number or a date/timeframe",
     ),
-    RuleInfo("HO502", "no-exclusions", W, "Exclusions says None. (a handoff with no boundaries is rare)"),
+    RuleInfo("HO502", "no-exclusions", W, "{exclusions} says None. (a handoff with no boundaries is rare)"),
     RuleInfo("HO503", "no-decision-role", W, "no stakeholder has a decision role"),
     RuleInfo(
         "HO504",

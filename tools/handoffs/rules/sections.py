@@ -138,7 +138,8 @@ def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
         sink.add(
             "HO502",
             exclusions.line,
-            "Exclusions says None.: a deal with no boundaries is rare; list what was explicitly not sold",
+            f"{ctx.config.sections.exclusions} says None.: a deal with no boundaries is rare; "
+            "list what was explicitly not sold",
             section=exclusions.title,
         )
     stakeholders = doc.body.section(ctx.config.sections.stakeholders)

@@ -124,8 +124,8 @@ def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> lis
         sink.add(
             "HO304",
             hit.line,
-            f"`## Custom terms` says None., but this line has {hit.category} language (`{hit.text}`): "
-            "list the term under Custom terms with its source",
+            f"`## {ctx.config.sections.custom_terms}` says None., but this line has {hit.category} language "
+            f"(`{hit.text}`): list the term under {ctx.config.sections.custom_terms} with its source",
             column=hit.column,
             section=hit.section,
             category=hit.category,
