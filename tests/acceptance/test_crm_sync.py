@@ -7,6 +7,7 @@ The real clients (simple-salesforce, hubspot-api-client) talk HTTPS to the doubl
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -337,8 +338,48 @@ def test_write_back_writes_only_the_named_fields_and_a_dry_run_writes_none(
     path.write_text(
         path.read_text(encoding="utf-8").replace("status: proposed", "status: kicked-off"), encoding="utf-8"
     )
+    unmerged = run_cli("crm", "write-back")  # an edit not yet on main is not the handoff's state
+    assert "nothing to write" in unmerged.out
+    assert len(salesforce_double.state.writes) == 1
+    commit_all(sf_world.root, "Harbor kicked off")
     run_cli("crm", "write-back")
     assert salesforce_double.state.writes[-1] == ("006A00000001", {"Handoff_Status__c": "kicked-off"})
+
+
+def test_write_back_from_a_feature_branch_writes_no_unmerged_handoff_as_approved(
+    sf_world: World, salesforce_double: SalesforceDouble, run_cli: Callable[..., CliResult]
+) -> None:
+    """Approval is merging into the base branch (``verdicts.approved``), whatever is checked out."""
+    assert run_cli("crm", "sync").exit_code == 0
+    git(sf_world.root, "checkout", "-q", "handoff/harbor-logistics/2026-11-23-implementation")
+    assert (sf_world.root / HARBOR).is_file()
+
+    result = run_cli("crm", "write-back")
+
+    assert result.exit_code == 0, result.err
+    assert f"not written: {HARBOR}: not approved (never merged into main)" in result.out
+    assert salesforce_double.state.writes == []
+    assert "approved" not in str(salesforce_double.log)
+
+
+def test_write_back_fails_closed_when_approval_cannot_be_verified(
+    sf_world: World,
+    salesforce_double: SalesforceDouble,
+    run_cli: Callable[..., CliResult],
+    tmp_path: Path,
+) -> None:
+    """Outside git the base branch cannot be read: nothing is written, each handoff says why, the run fails."""
+    assert run_cli("crm", "sync").exit_code == 0
+    git(sf_world.root, "merge", "-q", "--no-ff", "-m", "Merge", "handoff/harbor-logistics/2026-11-23-implementation")
+    copy = tmp_path / "no-git"
+    shutil.copytree(sf_world.root, copy, ignore=shutil.ignore_patterns(".git"))
+
+    result = run_cli("crm", "write-back", "--root", copy)
+
+    assert result.exit_code == 1
+    assert f"not written: {HARBOR}: approval cannot be verified: {copy} is not inside a git repository" in result.out
+    assert "1 handoff(s) not written because their approval cannot be verified" in result.out
+    assert salesforce_double.state.writes == []
 
 
 def test_without_write_back_fields_nothing_is_written(

@@ -176,8 +176,11 @@ def run_write_back(args: argparse.Namespace) -> int:
         print("write-back: schema/crm.yaml names no write_back fields, so nothing is written to the CRM")
         return 0
     source = _source(mapping)
-    writes, missing = plan_writes(root, config.handoffs_dir, mapping, source, config.rules.base_branch)
-    for note in missing:
+    plan = plan_writes(root, config.handoffs_dir, mapping, source, config.rules.base_branch)
+    writes = plan.writes
+    for held in plan.held:
+        print(f"not written: {held.path}: {held.reason}")
+    for note in plan.missing:
         print(f"not written: {note}")
     for write in writes:
         for name, value in write.values.items():
@@ -186,6 +189,12 @@ def run_write_back(args: argparse.Namespace) -> int:
             print(f"{verb} {mapping.system} deal {write.deal_id} {name}: {before!r} -> {value!r}  ({write.path})")
         if not args.dry_run:
             source.write(write.deal_id, write.values)
+    unverified = sum(1 for held in plan.held if held.unknown)
+    if unverified:
+        # Fail closed: a handoff whose approval cannot be verified is never written as approved,
+        # and the run fails so that nobody takes the CRM for up to date.
+        print(f"write-back: {unverified} handoff(s) not written because their approval cannot be verified")
+        return 1
     if not writes:
-        print("write-back: the CRM already shows every handoff's status and link; nothing to write")
+        print("write-back: the CRM already shows every approved handoff's status and link; nothing to write")
     return 0
