@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from handoffs.errors import HandoffError
+from handoffs.site import charts, search
 from handoffs.site.charts import Chart, ChartWorker, fill, svg
 from handoffs.site.search import BUNDLE, SearchIndex, service_command
 
@@ -200,3 +201,24 @@ def test_charts_asked_of_a_closed_worker_fail() -> None:
     pending = worker.submit(CHART)
     with pytest.raises(HandoffError, match="the build stopped"):
         pending.markup()
+
+
+def test_a_service_that_hangs_fails_the_index_instead_of_the_build_waiting_forever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SILENCE_LIMIT", 0.5)
+    index = SearchIndex(tmp_path, command=_python("import sys, time; sys.stdin.read(); time.sleep(60)"))
+    index.add("/a/", PAGES["/handoffs/acme/2026-11-01-onboarding/"])
+    with pytest.raises(HandoffError, match=r"Pagefind gave no answer for 0 s and was stopped"):
+        index.wait()
+
+
+def test_a_chart_worker_that_hangs_fails_the_chart_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "ANSWER_LIMIT", 0.5)
+    worker = ChartWorker(_python("import time; time.sleep(60)"))
+    try:
+        pending = worker.submit(CHART)
+        with pytest.raises(HandoffError, match=r"'Acceptance by month' could not be drawn: .*no answer in 0 s"):
+            fill(f"<p>{pending.placeholder}</p>", [pending])
+    finally:
+        worker.close()

@@ -179,6 +179,9 @@ def _inline(document: str, title: str) -> str:
 
 Draw = Callable[[Chart], str]  # a chart to its markup: ``svg``, or a worker's placeholder
 WORKER = (sys.executable, "-m", "handoffs.site.charts")  # this module, run as the chart worker
+# A chart is drawn in well under a second; a worker this long without an answer hangs, and
+# the build fails with the chart's name rather than wait forever.
+ANSWER_LIMIT = 300.0  # seconds
 
 
 def warm_up() -> None:
@@ -197,9 +200,13 @@ class PendingChart:
     def markup(self) -> str:
         """The chart's SVG, waiting for the worker if need be; ``HandoffError`` if it was not drawn."""
         try:
-            return self.future.result()
+            return self.future.result(timeout=ANSWER_LIMIT)
         except HandoffError as exc:
             raise HandoffError(f"the chart '{self.title}' could not be drawn: {exc}") from None
+        except TimeoutError:  # concurrent.futures' timeout is the built-in one from Python 3.11
+            raise HandoffError(
+                f"the chart '{self.title}' could not be drawn: the chart worker gave no answer in {ANSWER_LIMIT:.0f} s"
+            ) from None
 
 
 class ChartWorker:

@@ -34,6 +34,7 @@ import queue
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from html import escape
 from io import BufferedReader
@@ -43,6 +44,9 @@ from typing import IO, Any
 from handoffs.errors import HandoffError
 
 BUNDLE = "pagefind"  # the folder of the built site that holds the index and its script
+# Pagefind answers every page as it indexes it; this long without a word while answers are
+# owed means it hangs (not that it is slow), and the build fails rather than wait forever.
+SILENCE_LIMIT = 300.0  # seconds
 _STOP = object()  # tells the sending thread that nothing more will be sent
 
 
@@ -70,6 +74,7 @@ class SearchIndex:
         self._pages = 0
         self._indexed = 0
         self._writing = False
+        self._heard = time.monotonic()  # when Pagefind last answered (or was started)
         self._request({"type": "NewIndex", "config": None}, self._new_index)
         stdin, stdout = self._process.stdin, self._process.stdout
         if stdin is None or not isinstance(stdout, BufferedReader):  # Popen gives both pipes: never seen
@@ -108,7 +113,11 @@ class SearchIndex:
     def wait(self) -> None:
         """Block until the index is written; raise ``HandoffError`` saying why if it was not."""
         self.write()
-        self._done.wait()  # the reader sets it on the last answer, or when the process ends
+        # The reader sets it on the last answer, or when the process ends; silence ends it too.
+        while not self._done.wait(min(SILENCE_LIMIT, 5.0)):
+            if time.monotonic() - self._heard > SILENCE_LIMIT:
+                self._fail(f"Pagefind gave no answer for {SILENCE_LIMIT:.0f} s and was stopped")
+                self._process.kill()
         self._finish()
         if self._failure is not None:
             raise HandoffError(f"the search index could not be built: {self._failure}")
@@ -149,6 +158,7 @@ class SearchIndex:
         self._fail_stopped()
 
     def _answer(self, encoded: bytes) -> None:
+        self._heard = time.monotonic()
         try:
             answer = json.loads(base64.b64decode(encoded))
             message_id, payload = answer["message_id"], answer["payload"]
