@@ -72,8 +72,9 @@ def who_approved(trailers: Iterable[str], pr: int | None, reviews: ReviewsRead, 
     """Who approved the version on the base branch, and from which source: the one place the source is chosen.
 
     Offline, the ``Approved-by:`` trailers stand in.  Online, the pull request's approving
-    reviews (with the trailers) when the approving commit names a pull request and its
-    reviews were read; otherwise the trailers, with why the reviews are missing, so the
+    reviews alone, when the approving commit names a pull request and its reviews were
+    read: a trailer is text whoever merged could type, so with the reviews at hand it
+    adds nobody.  Otherwise the trailers, with why the reviews are missing, so the
     verdicts say "unknown" and why rather than taking the trailers as all there is.
     """
     if reviews is None:
@@ -85,7 +86,7 @@ def who_approved(trailers: Iterable[str], pr: int | None, reviews: ReviewsRead, 
         )
     if isinstance(reviews, str):
         return Approvers.of(trailers, source=SOURCE_TRAILERS, problem=reviews)
-    return Approvers.of((*reviews, *trailers), source=SOURCE_GITHUB)
+    return Approvers.of(reviews, source=SOURCE_GITHUB)
 
 
 def pull_number(subject: str) -> int | None:
@@ -188,8 +189,8 @@ def enrich(approval: Approval, fetch: FetchReviews, cache: ReviewCache) -> Appro
     if reviews is None:
         reviews = fetch(approval.pr)
         cache.put(approval.commit, reviews)
-    approvers = tuple(dict.fromkeys((*reviews.approvers, *approval.approvers)))
-    return replace(approval, approvers=approvers, source="github", pr_url=reviews.url)
+    # The reviews replace the trailers: a trailer is text whoever merged could type.
+    return replace(approval, approvers=reviews.approvers, source="github", pr_url=reviews.url)
 
 
 def connect_from_env(environ: Mapping[str, str]) -> GitHubRepo | None:
