@@ -108,16 +108,7 @@ def _listed(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
         if not (_PEOPLE_LABEL.match(raw) or topic == STAKEHOLDERS or len(found) >= 2):
             continue  # one "Name (Title)" in passing is a mention, not a list of stakeholders
         for match in found:
-            name, title = match.group(1), match.group(2).strip()
-            role = decision_role(title, accepted) if _is_role(title, accepted) else ""
-            yield Candidate(
-                section=STAKEHOLDERS,
-                quote=name,
-                doc=doc.name,
-                line=number,
-                end_line=number,
-                person=Person(name, "" if role == title.lower() else title, role),
-            )
+            yield _stakeholder(doc, number, match.group(1), match.group(2).strip(), accepted)
 
 
 def _speakers(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
@@ -132,15 +123,20 @@ def _speakers(doc: SourceDoc, accepted: Sequence[str]) -> Iterator[Candidate]:
         if name_key(name) in seen:
             continue
         seen.add(name_key(name))
-        role = decision_role(title, accepted) if _is_role(title, accepted) else ""
-        yield Candidate(
-            section=STAKEHOLDERS,
-            quote=name,
-            doc=doc.name,
-            line=number,
-            end_line=number,
-            person=Person(name, "" if role == title.lower() else title, role),
-        )
+        yield _stakeholder(doc, number, name, title, accepted)
+
+
+def _stakeholder(doc: SourceDoc, number: int, name: str, title: str, accepted: Sequence[str]) -> Candidate:
+    """A person named with a title on one line: the title is their role when it is a decision role."""
+    role = decision_role(title, accepted) if _is_role(title, accepted) else ""
+    return Candidate(
+        section=STAKEHOLDERS,
+        quote=name,
+        doc=doc.name,
+        line=number,
+        end_line=number,
+        person=Person(name, "" if role == title.lower() else title, role),
+    )
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
