@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from handoffs import engine
-from handoffs.config import load_config
-from handoffs.findings import FileResult, Finding, OpenItem, Severity, TermHit
+from handoffs.config import Config, load_config
+from handoffs.findings import CheckResult, FileResult, Finding, OpenItem, Severity, TermHit
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo, write_handoff
 
 
@@ -22,19 +22,28 @@ def _tree(root: Path, count: int) -> list[Path]:
     return paths
 
 
-def _summary(result: engine.CheckResult) -> list[tuple[str, str, int]]:
+def _checked_in_one_process(tmp_path: Path, count: int) -> tuple[list[Path], engine.Job, Config, CheckResult]:
+    """A tree of ``count`` handoffs, what checking it needs, and the result of one process."""
+    root = make_repo(tmp_path / "repo", git_init=False)
+    files = _tree(root, count)
+    config = load_config(root)
+    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
+    return files, job, config, engine.check_files(files, job, config)
+
+
+def _in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share even a small tree between this process and one worker, as on two cores."""
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+
+
+def _summary(result: CheckResult) -> list[tuple[str, str, int]]:
     return [(f.path, f.code, f.line) for f in result.findings]
 
 
 def test_worker_processes_find_exactly_what_one_process_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_repo(tmp_path / "repo", git_init=False)
-    files = _tree(root, 12)
-    config = load_config(root)
-    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
-
-    sequential = engine.check_files(files, job, config)
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    files, job, config, sequential = _checked_in_one_process(tmp_path, 12)
+    _in_parallel(monkeypatch)
     parallel = engine.check_files(files, job, config)
 
     assert [r.path for r in parallel.files] == [str(f) for f in files], "results keep the order of the files"
@@ -45,11 +54,7 @@ def test_worker_processes_find_exactly_what_one_process_finds(tmp_path: Path, mo
 def test_this_process_and_a_worker_share_the_chunks_and_keep_the_file_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_repo(tmp_path / "repo", git_init=False)
-    files = _tree(root, 24)
-    config = load_config(root)
-    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
-    sequential = engine.check_files(files, job, config)
+    files, job, config, sequential = _checked_in_one_process(tmp_path, 24)
     checked_here: list[Path] = []
     check = engine._Checker.check
 
@@ -57,9 +62,8 @@ def test_this_process_and_a_worker_share_the_chunks_and_keep_the_file_order(
         checked_here.append(path)  # only this process's calls reach this list
         return check(self, path)
 
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    _in_parallel(monkeypatch)
     monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(engine._Checker, "check", counted)
     parallel = engine.check_files(files, job, config)
 
@@ -93,16 +97,11 @@ def test_workers_that_are_spawned_not_forked_find_what_one_process_finds(
     import functools
     import multiprocessing
 
-    root = make_repo(tmp_path / "repo", git_init=False)
-    files = _tree(root, 12)
-    config = load_config(root)
-    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
-    sequential = engine.check_files(files, job, config)
+    files, job, config, sequential = _checked_in_one_process(tmp_path, 12)
     spawned = functools.partial(concurrent.futures.ProcessPoolExecutor, mp_context=multiprocessing.get_context("spawn"))
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", spawned)
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    _in_parallel(monkeypatch)
     monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
 
     assert engine.check_files(files, job, config) == sequential
 
@@ -115,14 +114,9 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process_and_says_so(
     def no_shared_memory(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")  # what SemLock raises without /dev/shm
 
-    root = make_repo(tmp_path / "repo", git_init=False)
-    files = _tree(root, 12)
-    config = load_config(root)
-    job = engine.Job(root, "main", dt.date(2026, 11, 23), strict=False)
-    sequential = engine.check_files(files, job, config)
+    files, job, config, sequential = _checked_in_one_process(tmp_path, 12)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_shared_memory)
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    _in_parallel(monkeypatch)
 
     assert engine.check_files(files, job, config) == sequential
     assert "could not start worker processes ([Errno 28] No space left on device); checking in one process" in (
