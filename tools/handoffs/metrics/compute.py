@@ -23,6 +23,7 @@ from handoffs.verdicts import (
     Readiness,
     Verdict,
     approved_before_kickoff,
+    day_of,
     done_on_time,
     kickoff_readiness,
     overdue,
@@ -265,8 +266,7 @@ def stage_change_to_handoff(records: Sequence[HandoffRecord]) -> Metric:
     samples = [
         (
             _hours(r.opened_at - r.stage_changed_at),
-            business_days(r.stage_changed_at.astimezone(dt.UTC).date(), r.opened_at.astimezone(dt.UTC).date())
-            <= HANDOFF_TARGET_BUSINESS_DAYS,
+            business_days(day_of(r.stage_changed_at), day_of(r.opened_at)) <= HANDOFF_TARGET_BUSINESS_DAYS,
         )
         for r in records
         if r.stage_changed_at is not None and r.opened_at is not None
