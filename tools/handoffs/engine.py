@@ -55,7 +55,7 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            below = sorted(_markdown_below(str(path)), key=lambda name: name.split(os.sep))  # noqa: PTH206 - as Path sorts, without a Path per file
+            below = sorted(_markdown_below(str(path)), key=_part_by_part)
             if not below:
                 raise UsageError(f"no handoff files (*.md) found under {path}")
             found.extend(map(Path, below))
@@ -63,12 +63,23 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
+    if len(paths) == 1:  # one walk lists each file once: no name to compare
+        return found
     # The same file named twice (`handoffs/` and `handoffs/acme/…md`, relative and
     # absolute) is checked once, under the first name it was given.
     unique: dict[str, Path] = {}
     for path in found:
         unique.setdefault(os.path.abspath(path), path)  # noqa: PTH100 - no file-system call per file
     return list(unique.values())
+
+
+def _part_by_part(name: str) -> str:
+    """A sort key that orders paths as ``Path`` does, part by part, without a ``Path`` per file.
+
+    Comparing the parts in turn is comparing the names with the separator as the lowest
+    character, and NUL, which no path holds, is lower than any.
+    """
+    return name.replace(os.sep, "\0")
 
 
 def _markdown_below(top: str) -> Iterator[str]:
