@@ -25,6 +25,7 @@ from itertools import accumulate
 from markdown_it_pyrs import MarkdownIt, Node
 
 from handoffs.document.blocks import Body, Item, Paragraph, RawHtml, Row, Section, section_key
+from handoffs.document.plain_body import read_plain_body
 from handoffs.matching import compile_pattern
 
 __all__ = ["Body", "Item", "MarkdownError", "Paragraph", "RawHtml", "Row", "Section", "parse_body", "section_key"]
@@ -114,6 +115,16 @@ _MAY_BE_DEEP = compile_pattern(f"(?m)^(?:[^\\n{_MARKERS}]*[{_MARKERS}]){{{MAX_OP
 
 def parse_body(text: str, first_line: int, last_line: int) -> Body:
     """Parse ``text`` whose first line is file line ``first_line``.
+
+    Plain Markdown, as nearly every handoff is written, is read line by line
+    (``plain_body``); anything else by markdown-it.  Both read it alike.
+    """
+    plain = read_plain_body(text, first_line, last_line)
+    return plain if plain is not None else parse_markdown(text, first_line, last_line)
+
+
+def parse_markdown(text: str, first_line: int, last_line: int) -> Body:
+    """Parse ``text`` with markdown-it, whatever it holds.
 
     A line nesting more than ``MAX_OPENED_PER_LINE`` quotes or lists is read as blank
     (its own line numbers and the others' stay as they are).
