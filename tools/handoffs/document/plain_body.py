@@ -111,8 +111,8 @@ class _Scanner:
             if indent >= _MAX_INDENT:
                 raise _NotPlain
             first = content[0]
-            if first == "#" and _ATX_HEADING.fullmatch(content):
-                self._heading(content, indent, number)
+            if first == "#" and (heading := _ATX_HEADING.fullmatch(content)):
+                self._heading(heading, indent, number)
             elif first == "|":
                 index = self._table(index, content, indent)
             elif first in _BULLETS and content[1:2] == " ":
@@ -130,9 +130,8 @@ class _Scanner:
             self.sections.append(self.section.close(last_line))
         return self.sections
 
-    def _heading(self, content: str, indent: int, number: int) -> None:
-        heading = _ATX_HEADING.fullmatch(content)
-        if indent or heading is None or content.rstrip(" ").endswith("#"):  # a closing sequence: the parser's
+    def _heading(self, heading: re.Match[str], indent: int, number: int) -> None:
+        if indent or heading.group(0).rstrip(" ").endswith("#"):  # a closing sequence: the parser's
             raise _NotPlain
         self._end_blocks()
         level, words = len(heading.group(1)), heading.group(2) or ""
