@@ -136,3 +136,17 @@ def commit_all(root: Path, message: str = "test commit") -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+def markdown_documents() -> list[Path]:
+    """Every Markdown document in the repository that the body readers are compared on."""
+    folders = ("handoffs", "tests/corpus", "schema/templates", "evidence")
+    return sorted(p for folder in folders for p in (PROJECT / folder).rglob("*.md"))
+
+
+def body_of(path: Path) -> str:
+    """A document's Markdown body: its text after the front matter, if it has one."""
+    text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").lstrip("\ufeff")
+    if text.startswith("---\n") and "\n---\n" in text[4:]:
+        return text[4:].split("\n---\n", 1)[1]
+    return text

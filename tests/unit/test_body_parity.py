@@ -23,7 +23,7 @@ from markdown_it_pyrs import MarkdownIt as RsMarkdownIt
 from markdown_it_pyrs import Node
 
 from handoffs.document.body import parse_body
-from tests.factories import BODY, PROJECT
+from tests.factories import BODY, PROJECT, body_of, markdown_documents
 
 # markdown-it-py token type -> markdown-it-pyrs node name, for the structure both report.
 _PY_NAMES = {
@@ -63,21 +63,9 @@ def _line(data: bytes, node: Node) -> int:
     return data.count(b"\n", 0, node.srcmap[0])
 
 
-def _documents() -> list[Path]:
-    folders = ("handoffs", "tests/corpus", "schema/templates")
-    return sorted(p for folder in folders for p in (PROJECT / folder).rglob("*.md"))
-
-
-def _body_of(path: Path) -> str:
-    text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").lstrip("\ufeff")
-    if text.startswith("---\n") and "\n---\n" in text[4:]:
-        return text[4:].split("\n---\n", 1)[1]
-    return text
-
-
-@pytest.mark.parametrize("path", _documents(), ids=lambda p: str(p.relative_to(PROJECT)))
+@pytest.mark.parametrize("path", markdown_documents(), ids=lambda p: str(p.relative_to(PROJECT)))
 def test_every_document_in_the_repository_has_the_same_structure(path: Path) -> None:
-    body = _body_of(path)
+    body = body_of(path)
     assert _rs_structure(body) == _py_structure(body)
 
 

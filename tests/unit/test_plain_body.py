@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from handoffs.document.blocks import Body, Item, Row
 from handoffs.document.body import parse_body, parse_markdown
 from handoffs.document.plain_body import read_plain_body
-from tests.factories import BODY, PROJECT
+from tests.factories import BODY, PROJECT, body_of, markdown_documents
 
 FIRST_LINE = 10
 
@@ -36,27 +36,15 @@ def _read_alike(text: str) -> bool:
     return plain is not None
 
 
-def _body_of(path: Path) -> str:
-    text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").lstrip("\ufeff")
-    if text.startswith("---\n") and "\n---\n" in text[4:]:
-        return text[4:].split("\n---\n", 1)[1]
-    return text
-
-
-def _documents() -> list[Path]:
-    folders = ("handoffs", "tests/corpus", "schema/templates", "evidence")
-    return sorted(p for folder in folders for p in (PROJECT / folder).rglob("*.md"))
-
-
-@pytest.mark.parametrize("path", _documents(), ids=lambda p: str(p.relative_to(PROJECT)))
+@pytest.mark.parametrize("path", markdown_documents(), ids=lambda p: str(p.relative_to(PROJECT)))
 def test_every_document_in_the_repository_is_read_alike(path: Path) -> None:
-    _read_alike(_body_of(path))
+    _read_alike(body_of(path))
 
 
 def test_most_example_handoffs_are_read_by_the_scanner() -> None:
     # Not a vacuous comparison: the shapes real handoffs use are the scanner's.
     examples = sorted((PROJECT / "handoffs").rglob("*.md"))
-    read = [path.name for path in examples if _read_alike(_body_of(path))]
+    read = [path.name for path in examples if _read_alike(body_of(path))]
     assert len(read) >= len(examples) - 1, read
 
 
