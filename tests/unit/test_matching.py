@@ -87,6 +87,7 @@ def test_lines_matching_finds_the_lines_finditer_finds(pattern: str, lines: list
     char_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
     expected = sorted({bisect_right(char_starts, m.start()) for m in _binding(pattern).finditer(text)})
     assert doc.lines_matching(compile_pattern(pattern), original=original) == expected
+    assert doc.matches_anywhere(compile_pattern(pattern), original=original) == bool(expected)
 
 
 def test_starts_in_steps_over_a_whole_character_after_an_empty_match() -> None:

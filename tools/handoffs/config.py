@@ -408,6 +408,11 @@ class Config:
         return phrases([*self.rules.placeholders.words, *self.rules.placeholders.literals])
 
     @cached_property
+    def placeholder_or_vague_pattern(self) -> Pattern:
+        """Either of the two: most documents have neither, and one scan for both says so."""
+        return any_of((self.placeholder_pattern.pattern, self.vague_pattern.pattern))
+
+    @cached_property
     def decision_role_pattern(self) -> Pattern:
         return phrases(self.rules.decision_roles)
 

@@ -133,17 +133,38 @@ class TermDetector:
             candidates = list(range(len(self._categories)))
             has_cue = self._any_cue.search(line) is not None
             ignores = set(self._ignore_index)
+        if not has_cue:
+            return self._uncued(candidates, line, ignores)
         found = [(self._categories[index], self._matches(index, line, ignores)) for index in candidates]
         found = [(category, matches) for category, matches in found if matches]
         if not found:
             return ()
-        cues = _Cues(line, self) if has_cue else None
+        cues = _Cues(line, self)
         detections = []
         for category, matches in found:
-            others = [m.start() for other, ms in found if other is not category for m in ms] if cues else []
-            verdicts = [(m, cues.not_custom(m, others) if cues else None) for m in matches]
+            others = [m.start() for other, ms in found if other is not category for m in ms]
+            verdicts = [(m, cues.not_custom(m, others)) for m in matches]
             match, why = next(((m, w) for m, w in verdicts if w is None), verdicts[0])
             detections.append(Detection(category, match.start(), match.end(), str(match.group(0)), why))
+        return tuple(detections)
+
+    def _uncued(self, candidates: list[int], line: str, ignores: set[int]) -> tuple[Detection, ...]:
+        """``explain`` for a line without any not-custom cue (most term lines).
+
+        Every match is then custom, so a category's detection is its first match: one
+        search finds it, where collecting every match would search on to the line's end.
+        Only a category whose ignore phrases occur needs all its matches, to drop those.
+        """
+        detections = []
+        for index in candidates:
+            category = self._categories[index]
+            if index in ignores:
+                matches = self._matches(index, line, ignores)
+                match = matches[0] if matches else None
+            else:
+                match = category.pattern.search(line)
+            if match is not None:
+                detections.append(Detection(category, match.start(), match.end(), str(match.group(0))))
         return tuple(detections)
 
     def is_nothing_custom(self, text: str) -> bool:

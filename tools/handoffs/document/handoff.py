@@ -108,7 +108,24 @@ class Handoff:
         normalisation never makes one).
         """
         data = self._source_bytes if original else self._matching_bytes
-        return sorted({data.count(b"\n", 0, start) + 1 for start in pattern.starts_in(data)})
+        lines: list[int] = []
+        line = 1
+        counted = 0  # newlines are counted up to here; matches come in order, so each byte once
+        for start in pattern.starts_in(data):
+            line += data.count(b"\n", counted, start)
+            counted = start
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        return lines
+
+    def matches_anywhere(self, pattern: Pattern, *, original: bool = False) -> bool:
+        """Whether ``pattern`` matches anywhere in the document (as ``lines_matching`` reads it).
+
+        The scan stops at the first match: for a union of patterns that most documents
+        never match, one pass tells that none of them needs its own.
+        """
+        data = self._source_bytes if original else self._matching_bytes
+        return next(pattern.starts_in(data), None) is not None
 
     def line_of(self, *loc: str | int) -> int:
         return self.yaml.line_of(tuple(loc), default=1)

@@ -25,7 +25,10 @@ def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[Op
     config = ctx.config
     required = config.required_sections(doc.fields.type or "")
     _check_duplicates(doc, sink)
-    candidates = _placeholder_candidates(doc, ctx)
+    # Where neither a placeholder nor vague wording occurs (most documents), one scan of the
+    # document says so and neither needs a scan of its own.
+    wording = doc.matches_anywhere(config.placeholder_or_vague_pattern)
+    candidates = _placeholder_candidates(doc, ctx, scan=wording)
     for name in required:
         section = doc.body.section(name)
         if section is None:
@@ -36,7 +39,7 @@ def check_sections(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[Op
             _check_placeholders(doc, section, ctx, sink, candidates)
     _check_front_matter_placeholders(doc, ctx, sink, candidates)
     _check_sources(doc, ctx, sink)
-    _check_quality(doc, ctx, sink)
+    _check_quality(doc, ctx, sink, vague=wording)
     return _check_open_items(doc, ctx, sink)
 
 
@@ -60,9 +63,12 @@ def _candidates_in(doc: Handoff, section: Section, candidates: Set[int]) -> list
     return sorted(n for n in candidates if section.start <= n <= last)
 
 
-def _placeholder_candidates(doc: Handoff, ctx: RuleContext) -> frozenset[int]:
-    """Lines that may hold a placeholder: one scan of the document instead of one per line."""
-    lines = set(doc.lines_matching(ctx.config.placeholder_pattern))
+def _placeholder_candidates(doc: Handoff, ctx: RuleContext, *, scan: bool) -> frozenset[int]:
+    """Lines that may hold a placeholder: one scan of the document instead of one per line.
+
+    ``scan`` is False when the document is known to have no placeholder word at all.
+    """
+    lines = set(doc.lines_matching(ctx.config.placeholder_pattern)) if scan else set()
     if ctx.config.rules.placeholders.angle_brackets and "<" in doc.source.text:
         lines.update(n for n, line in enumerate(doc.source.lines, start=1) if "<" in line)
     return frozenset(lines - doc.body.comment_lines)
@@ -130,8 +136,10 @@ def _check_sources(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
                 )
 
 
-def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
-    _check_vague_language(doc, ctx, sink)
+def _check_quality(doc: Handoff, ctx: RuleContext, sink: FindingSink, *, vague: bool) -> None:
+    """``vague`` is False when the document is known to have no vague wording at all."""
+    if vague:
+        _check_vague_language(doc, ctx, sink)
     _check_success_criteria(doc, ctx, sink)
     exclusions = doc.body.section(ctx.config.sections.exclusions)
     if exclusions is not None and exclusions.is_none():
