@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
@@ -88,6 +89,24 @@ def test_lines_matching_finds_the_lines_finditer_finds(pattern: str, lines: list
     expected = sorted({bisect_right(char_starts, m.start()) for m in _binding(pattern).finditer(text)})
     assert doc.lines_matching(compile_pattern(pattern), original=original) == expected
     assert doc.matches_anywhere(compile_pattern(pattern), original=original) == bool(expected)
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="oOpPeEnN: \u0149\u02bc\u212aéß", max_size=12), min_size=1, max_size=5))
+def test_lines_with_word_are_the_lines_whose_casefolded_text_has_it(lines: list[str]) -> None:
+    raw = "\n".join(["---", "title: x", "---", *lines]).encode()
+    sink = FindingSink("x.md", lambda _code: Severity.ERROR)
+    doc = parse_handoff(raw, path=Path("x.md"), root=Path(), max_bytes=10_000, sink=sink)
+    assert doc is not None
+    expected = [n for n, line in enumerate(doc.source.lines, start=1) if "open:" in line.casefold()]
+    assert doc.lines_with_word("open:") == expected
+
+
+def test_no_character_but_ascii_letters_folds_into_the_open_tag() -> None:
+    """What ``lines_with_word("open:")`` stands on, for every character this Python knows."""
+    folding = {chr(c): chr(c).casefold() for c in range(0x80, sys.maxunicode + 1)}
+    into = {c: f for c, f in folding.items() if any(letter in f for letter in "open:")}
+    assert into == {"\u0149": "\u02bcn"}  # the n follows U+02BC, never an e
 
 
 def test_starts_in_steps_over_a_whole_character_after_an_empty_match() -> None:

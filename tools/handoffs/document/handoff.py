@@ -118,6 +118,25 @@ class Handoff:
                 lines.append(line)
         return lines
 
+    def lines_with_word(self, word: str) -> list[int]:
+        """Line numbers where the ASCII ``word`` (in lower case) occurs, in any ASCII letter case.
+
+        Lowering the UTF-8 bytes changes ASCII letters only: one cheap pass, where folding the
+        case of the whole text would go character by character through Unicode's tables.
+        """
+        data, needle = self._source_bytes.lower(), word.encode("ascii")
+        lines: list[int] = []
+        line = 1
+        counted = 0
+        start = data.find(needle)
+        while start >= 0:
+            line += data.count(b"\n", counted, start)
+            counted = start
+            if not lines or lines[-1] != line:
+                lines.append(line)
+            start = data.find(needle, start + 1)
+        return lines
+
     def matches_anywhere(self, pattern: Pattern, *, original: bool = False) -> bool:
         """Whether ``pattern`` matches anywhere in the document (as ``lines_matching`` reads it).
 

@@ -75,7 +75,9 @@ def decode(raw: bytes) -> tuple[SourceText | None, list[SourceProblem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded); save it as UTF-8"
         return None, [SourceProblem("encoding", message, line)]
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    if b"\r" in raw:  # a byte search; most files have no CR, and each replace copies the text
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(text.split("\n"))
     # None of these characters is a newline, so the whole text tells whether any line has one;
     # a substring test per character is far cheaper than a regular expression over the text.

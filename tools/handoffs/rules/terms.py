@@ -45,23 +45,34 @@ def _detected(doc: Handoff, config: Config, skipped: set[str], recognised: set[i
     candidates = doc.lines_matching(config.any_term_pattern)
     if not candidates:
         return
-    detector = config.term_detector
-    sections = doc.body.sections
+    explain = config.term_detector.explain
+    sections, lines, matching, first = doc.body.sections, doc.source.lines, doc.matching_lines, doc.body_line
     for number in candidates:
-        if number < doc.body_line:
-            continue
-        section = next((s for s in sections if s.line <= number <= s.end), None)
+        if number < first:
+            continue  # front matter
+        section = _section_at(sections, number)
         if section is not None and (section.key in skipped or section.line == number):
             continue  # an excluded section, or a heading
-        original = doc.source.lines[number - 1]
-        explained = detector.explain(doc.matching_lines[number - 1])
-        if explained:
-            recognised.add(number)
-        for found in (d for d in explained if d.flagged):
-            written = as_written(original, found.start, found.end, found.text)
-            title = section.title if section is not None else None
-            category = found.category
-            yield TermHit(number, found.start + 1, category.name, category.reviewers, written, title, found.not_custom)
+        explained = explain(matching[number - 1])
+        if not explained:
+            continue
+        recognised.add(number)
+        title = section.title if section is not None else None
+        for found in explained:
+            if found.flagged:
+                written = as_written(lines[number - 1], found.start, found.end, found.text)
+                category = found.category
+                yield TermHit(
+                    number, found.start + 1, category.name, category.reviewers, written, title, found.not_custom
+                )
+
+
+def _section_at(sections: tuple[Section, ...], number: int) -> Section | None:
+    """The first section whose lines include line ``number``."""
+    for section in sections:
+        if section.line <= number <= section.end:
+            return section
+    return None
 
 
 def _unrecognised(doc: Handoff, config: Config, skipped: set[str], recognised: set[int]) -> Iterator[TermHit]:
