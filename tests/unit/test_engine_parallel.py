@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from handoffs import engine
 from handoffs.config import Config, load_config
-from handoffs.findings import CheckResult, FileResult, Finding, OpenItem, Severity, TermHit
+from handoffs.findings import (
+    CheckResult,
+    FileResult,
+    Finding,
+    OpenItem,
+    Severity,
+    TermHit,
+    pack_results,
+    unpack_results,
+)
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo, write_handoff
 
 
@@ -81,12 +91,30 @@ def test_chunks_shrink_to_the_minimum_and_cover_every_file_once() -> None:
     assert min(sizes[:-1]) == engine.MIN_CHUNK_FILES
 
 
-def test_results_pickle_with_every_field() -> None:
+def test_results_travel_between_processes_with_every_field() -> None:
     finding = Finding("a.md", 3, "HO600", Severity.FLAG, "m", 4, "Custom terms", "legal", ("legal", "@x"))
     hit = TermHit(3, 4, "legal", ("legal",), "capped", "Custom terms", "negated by `no`")
     item = OpenItem("a.md", 5, "@x", "2026-11-01", "t", "Open risks", True)
-    result = FileResult("a.md", (finding,), "acme/2026-11-23-implementation", (item,), (hit,))
-    assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - our own bytes
+    results = [
+        FileResult("a.md", (finding,), "acme/2026-11-23-implementation", (item,), (hit,)),
+        FileResult("b.md", (Finding("b.md", 1, "HO200", Severity.ERROR, "outside"),), None),
+    ]
+    packed = pack_results(results)
+    assert unpack_results(pickle.loads(pickle.dumps(packed))) == results  # noqa: S301 - our own bytes
+    (_, [finding_values], _, [item_values], [hit_values]) = packed[0]
+    assert len(finding_values) == len(fields(Finding)) - 1, "every field but the path, which the file carries"
+    assert len(item_values) == len(fields(OpenItem)) - 1
+    assert len(hit_values) == len(fields(TermHit))
+
+
+def test_a_string_repeated_in_results_is_sent_once() -> None:
+    results = [
+        FileResult(f"{n}.md", (Finding(f"{n}.md", 1, "HO303", Severity.ERROR, "".join(["no ", "source"])),))
+        for n in range(2)
+    ]
+    first, second = (packed[1][0][3] for packed in pack_results(results))
+    assert first == second == "no source"
+    assert first is second
 
 
 def test_workers_that_are_spawned_not_forked_find_what_one_process_finds(

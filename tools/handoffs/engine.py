@@ -21,7 +21,17 @@ from typing import TYPE_CHECKING
 from handoffs.config import Config, load_config
 from handoffs.document.handoff import Handoff, load_handoff, parse_handoff
 from handoffs.errors import UsageError
-from handoffs.findings import CheckResult, FileResult, FindingSink, OpenItem, Severity, TermHit
+from handoffs.findings import (
+    CheckResult,
+    FileResult,
+    FindingSink,
+    OpenItem,
+    PackedResult,
+    Severity,
+    TermHit,
+    pack_results,
+    unpack_results,
+)
 from handoffs.rules.context import RuleContext
 from handoffs.rules.location import check_location
 from handoffs.rules.people import check_people_and_dates
@@ -128,13 +138,13 @@ def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> 
     first = checker.check(files[0])
     chunks = _chunks(files[1:], processes=helpers + 1)
     results: dict[int, list[FileResult]] = {}
-    pending: dict[Future[list[FileResult]], int] = {}
+    pending: dict[Future[list[PackedResult]], int] = {}
     taken = 0
     initargs = (checker.job, checker.config)
     with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=initargs) as pool:
         while taken < len(chunks) or pending:
             for future in [future for future in pending if future.done()]:
-                results[pending.pop(future)] = future.result()
+                results[pending.pop(future)] = unpack_results(future.result())
             while taken < len(chunks) and len(pending) < 2 * helpers:
                 pending[pool.submit(_check_chunk, list(chunks[taken]))] = taken
                 taken += 1
@@ -170,10 +180,10 @@ def _init_worker(job: Job, config: Config) -> None:
     _worker = _Checker(job, config)
 
 
-def _check_chunk(files: list[Path]) -> list[FileResult]:
+def _check_chunk(files: list[Path]) -> list[PackedResult]:
     if _worker is None:
         raise RuntimeError("worker used before _init_worker ran")
-    return [_worker.check(path) for path in files]
+    return pack_results(_worker.check(path) for path in files)
 
 
 class _Checker:

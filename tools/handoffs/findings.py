@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import enum
-import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
-
-_Result = TypeVar("_Result")
-
-
-def _pickled_by_values(cls: type[_Result]) -> type[_Result]:
-    """Pickle instances of a frozen slots dataclass as the class and its values, in field order.
-
-    Results travel back from worker processes.  By default such a dataclass pickles a
-    state that is read back one ``object.__setattr__`` at a time after a look-up of its
-    fields; the class and a tuple of values pickle and load in a fraction of that time.
-    """
-    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]  # a dataclass
-
-    def reduce(self: Any) -> tuple[type[_Result], tuple[Any, ...]]:
-        return cls, values(self)
-
-    setattr(cls, "__reduce__", reduce)  # noqa: B010 - a method set on the class the decorator was given
-    return cls
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 
 class Severity(enum.StrEnum):
@@ -40,7 +21,6 @@ class Severity(enum.StrEnum):
     FLAG = "flag"
 
 
-@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule noticed in one file, at one line."""
@@ -73,7 +53,6 @@ class Finding:
         }
 
 
-@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class OpenItem:
     """An honest gap, ``(open: @owner by YYYY-MM-DD)``, carried by an item."""
@@ -87,7 +66,6 @@ class OpenItem:
     overdue: bool
 
 
-@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class TermHit:
     """Custom-term language at one line, for one category (a line may hit several).
@@ -107,7 +85,6 @@ class TermHit:
     not_custom: str | None = None
 
 
-@_pickled_by_values
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """Everything learned about one file."""
@@ -175,8 +152,103 @@ class FindingSink:
         severity = self._severity_of(code)
         if severity is None:
             return
-        self.findings.append(Finding(self.path, line, code, severity, message, column, section, category, reviewers))
+        self.findings.append(
+            Finding(
+                self.path,
+                line,
+                code,
+                severity,
+                message,
+                column,
+                section,
+                category,
+                reviewers,
+            )
+        )
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+# Results as plain tuples, for another process (see ``pack_results``): each object's fields in
+# their order in the class, less the path.  A file's findings and open items carry the file's
+# path (the engine gives each file one ``FindingSink``), so it is sent once, in the
+# ``FileResult``'s values.
+_FindingValues = tuple[int, str, Severity, str, int, str | None, str | None, tuple[str, ...]]
+_OpenItemValues = tuple[int, str, str, str, str | None, bool]
+_TermHitValues = tuple[int, int, str, tuple[str, ...], str, str | None, str | None]
+PackedResult = tuple[
+    str,
+    tuple[_FindingValues, ...],
+    str | None,
+    tuple[_OpenItemValues, ...],
+    tuple[_TermHitValues, ...],
+]
+
+_Value = TypeVar("_Value")
+
+
+def pack_results(results: Iterable[FileResult]) -> list[PackedResult]:
+    """``results`` as plain tuples that ``unpack_results`` turns back into equal objects.
+
+    Worker processes send their results this way.  Pickled as objects, every object would
+    be rebuilt through its class's ``__init__`` on arrival, in the process that is also
+    checking files, and every message sent in full, though the 50,000 findings of a
+    large tree hold a few dozen distinct messages: here each distinct string (message,
+    section, category, reviewers) is one object, which pickle sends once.
+    """
+    seen: dict[object, object] = {}
+
+    def shared(value: _Value) -> _Value:
+        # The first of the equal values met (only strings and tuples of them come here:
+        # no `True == 1` to mix up types).
+        return cast("_Value", seen.setdefault(value, value))
+
+    return [
+        (
+            r.path,
+            tuple(
+                (
+                    f.line,
+                    f.code,
+                    f.severity,
+                    shared(f.message),
+                    f.column,
+                    shared(f.section),
+                    shared(f.category),
+                    shared(f.reviewers),
+                )
+                for f in r.findings
+            ),
+            r.handoff_id,
+            tuple((i.line, i.owner, i.due, i.text, shared(i.section), i.overdue) for i in r.open_items),
+            tuple(
+                (
+                    h.line,
+                    h.column,
+                    shared(h.category),
+                    shared(h.reviewers),
+                    shared(h.text),
+                    shared(h.section),
+                    shared(h.not_custom),
+                )
+                for h in r.term_hits
+            ),
+        )
+        for r in results
+    ]
+
+
+def unpack_results(packed: Iterable[PackedResult]) -> list[FileResult]:
+    """The file results that ``pack_results`` was given, as equal objects."""
+    return [
+        FileResult(
+            path,
+            tuple([Finding(path, *values) for values in findings]),
+            handoff_id,
+            tuple([OpenItem(path, *values) for values in open_items]),
+            tuple([TermHit(*values) for values in term_hits]),
+        )
+        for path, findings, handoff_id, open_items, term_hits in packed
+    ]
