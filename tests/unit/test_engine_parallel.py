@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 import pickle
 from dataclasses import fields
 from pathlib import Path
@@ -11,16 +13,19 @@ import pytest
 
 from handoffs import engine
 from handoffs.config import Config, load_config
+from handoffs.document.handoff import Handoff
 from handoffs.findings import (
     CheckResult,
     FileResult,
     Finding,
+    FindingSink,
     OpenItem,
     Severity,
     TermHit,
     pack_results,
     unpack_results,
 )
+from handoffs.rules.context import RuleContext
 from tests.factories import BODY, FRONT_MATTER, handoff_text, make_repo, write_handoff
 
 
@@ -89,6 +94,28 @@ def test_chunks_shrink_to_the_minimum_and_cover_every_file_once() -> None:
     assert sizes[0] == 250, "a quarter of the files: half of them, shared by two processes"
     assert sizes[:-1] == sorted(sizes[:-1], reverse=True), "shrinking (the last one holds what is left)"
     assert min(sizes[:-1]) == engine.MIN_CHUNK_FILES
+
+
+def test_files_are_checked_with_rare_garbage_collections_in_every_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, job, config, _ = _checked_in_one_process(tmp_path, 12)
+    check_location = engine.check_location
+
+    def noting_the_threshold(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> None:
+        check_location(doc, ctx, sink)
+        sink.add("HO201", 1, f"collector threshold {gc.get_threshold()[0]} in process {os.getpid()}")
+
+    _in_parallel(monkeypatch)
+    monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(engine, "check_location", noting_the_threshold)
+    before = gc.get_threshold()
+    notes = [f.message.split() for f in engine.check_files(files, job, config).findings if f.code == "HO201"]
+
+    assert len(notes) == len(files)
+    assert {note[2] for note in notes} == {str(engine.GC_THRESHOLD)}
+    assert len({note[-1] for note in notes}) == 2, "this process and the worker"
+    assert gc.get_threshold() == before, "as it was once the check is done"
 
 
 def test_results_travel_between_processes_with_every_field() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from handoffs.commands._common import Subparsers, add_root_argument, iso_date, resolve_root, today
 from handoffs.config import load_config
-from handoffs.engine import INTERNAL_ERROR_CODE, Job, check_files, discover
+from handoffs.engine import INTERNAL_ERROR_CODE, Job, check_files, collecting_rarely, discover
+from handoffs.findings import CheckResult
 from handoffs.reporters import REPORTERS
 
 EXIT_INTERNAL = 2
@@ -69,7 +70,15 @@ def execute(options: CheckOptions) -> int:
     config = load_config(options.root)
     files = discover(list(options.paths) or [config.handoffs_path])
     job = Job(options.root, options.base or config.rules.base_branch, options.today, options.strict)
-    result = check_files(files, job, config)
+    with collecting_rarely():  # the reports walk the results as well as the check
+        result = check_files(files, job, config)
+        _report(result, options)
+    if any(f.code == INTERNAL_ERROR_CODE for r in result.files for f in r.findings):  # no need to sort them again
+        return EXIT_INTERNAL  # a bug in the checker, not in the handoffs: exit 2, as documented
+    return 1 if result.has_errors else 0
+
+
+def _report(result: CheckResult, options: CheckOptions) -> None:
     render = REPORTERS[options.output_format]
     render(result, sys.stdout)
     if options.output is not None:
@@ -79,6 +88,3 @@ def execute(options: CheckOptions) -> int:
         from handoffs.metrics.events import record_checks
 
         record_checks(options.events, options.root, result.files)
-    if any(f.code == INTERNAL_ERROR_CODE for r in result.files for f in r.findings):  # no need to sort them again
-        return EXIT_INTERNAL  # a bug in the checker, not in the handoffs: exit 2, as documented
-    return 1 if result.has_errors else 0
