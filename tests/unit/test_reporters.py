@@ -66,6 +66,28 @@ def test_text_lists_findings_sorted_as_path_line_col_code(monkeypatch: pytest.Mo
     ]
 
 
+def test_findings_of_many_files_come_in_sort_key_order_ties_as_found() -> None:
+    def finding(path: str, line: int, code: str, column: int = 1, message: str = "m") -> Finding:
+        return Finding(path, line, code, Severity.ERROR, message, column)
+
+    # Files in the order discover gives them (part by part: `a/` before `a-b/`), which is
+    # not the order of their paths as strings; a path checked twice; equal keys.
+    a, ab, b = "handoffs/a/x.md", "handoffs/a-b/x.md", "handoffs/b.md"
+    results = (
+        FileResult(a, (finding(a, 9, "HO303"), finding(a, 2, "HO500", 5), finding(a, 2, "HO500", 1))),
+        FileResult(ab, (finding(ab, 1, "HO201", message="first"), finding(ab, 1, "HO201", message="second"))),
+        FileResult(b, (finding(b, 4, "HO115"),)),
+        FileResult(a, (finding(a, 2, "HO200"), finding(a, 1, "HO999"))),
+    )
+    every = [f for r in results for f in r.findings]
+
+    ordered = CheckResult(results).findings
+
+    assert ordered == sorted(every, key=lambda f: f.sort_key)
+    assert [(f.path, f.line, f.column, f.code) for f in ordered][:3] == [(ab, 1, 1, "HO201")] * 2 + [(a, 1, 1, "HO999")]
+    assert [f.message for f in ordered[:2]] == ["first", "second"], "equal keys keep the order they were found in"
+
+
 def test_text_summary_when_all_pass() -> None:
     assert (
         _render("text", CLEAN) == "1 handoff file checked: 0 error(s), 0 warning(s), 0 custom-term flag(s); all pass.\n"

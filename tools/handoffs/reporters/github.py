@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
 from typing import TextIO
 
 from handoffs.findings import CheckResult, Severity
@@ -19,15 +21,11 @@ def _escape_property(text: str) -> str:
 
 
 def render(result: CheckResult, out: TextIO) -> None:
-    for f in result.findings:
-        properties = ",".join(
-            f"{key}={_escape_property(str(value))}"
-            for key, value in (
-                ("file", f.path),
-                ("line", f.line),
-                ("col", f.column),
-                ("title", f"{f.code} {f.severity}"),
-            )
+    for path, findings in groupby(result.findings, key=attrgetter("path")):
+        file = _escape_property(path)  # once per file; line and col are numbers, nothing to escape
+        out.writelines(
+            f"::{_COMMAND[f.severity]} file={file},line={f.line},col={f.column},"
+            f"title={_escape_property(f'{f.code} {f.severity}')}::{_escape_data(f.message)}\n"
+            for f in findings
         )
-        out.write(f"::{_COMMAND[f.severity]} {properties}::{_escape_data(f.message)}\n")
     out.write(summary_line(result) + "\n")
