@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -75,7 +75,7 @@ class Handoff:
     def handoff_id(self) -> str | None:
         """``customer-slug/YYYY-MM-DD-type``: the path under handoffs/ without ``.md``."""
         below = self.under_handoffs
-        return None if below is None else str(below.with_suffix(""))
+        return None if below is None else _without_suffix(below)
 
     @cached_property
     def matching_lines(self) -> tuple[str, ...]:
@@ -154,10 +154,16 @@ def below_handoffs_dir(relative: PurePosixPath | str | None, handoffs_dir: str) 
     """``relative`` (a root-relative path) below ``handoffs_dir``, or ``None`` when it is elsewhere."""
     if relative is None:
         return None
-    parts, folder = PurePosixPath(relative).parts, PurePosixPath(handoffs_dir).parts
+    parts = (relative if isinstance(relative, PurePosixPath) else PurePosixPath(relative)).parts
+    folder = _parts_of(handoffs_dir)
     if len(parts) <= len(folder) or parts[: len(folder)] != folder or ".." in parts:
         return None
     return PurePosixPath(*parts[len(folder) :])
+
+
+@cache  # asked for every file, of the one or two folders a run knows
+def _parts_of(folder: str) -> tuple[str, ...]:
+    return PurePosixPath(folder).parts
 
 
 def handoff_id_of(relative: PurePosixPath | str, handoffs_dir: str) -> str | None:
@@ -165,7 +171,12 @@ def handoff_id_of(relative: PurePosixPath | str, handoffs_dir: str) -> str | Non
     below = below_handoffs_dir(relative, handoffs_dir)
     if below is None or below.suffix != ".md":
         return None
-    return str(below.with_suffix(""))
+    return _without_suffix(below)
+
+
+def _without_suffix(below: PurePosixPath) -> str:
+    # What str(below.with_suffix("")) says, without building another path for every file.
+    return str(below).removesuffix(below.suffix)
 
 
 def load_handoff(
