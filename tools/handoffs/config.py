@@ -426,8 +426,12 @@ class Config:
         return BY_CODE[code].severity
 
     def members(self, team: str) -> frozenset[str]:
-        spec = self.teams.get(team)
-        return frozenset(m.casefold() for m in spec.members) if spec else frozenset()
+        return self._members.get(team, frozenset())
+
+    @cached_property
+    def _members(self) -> dict[str, frozenset[str]]:
+        """Each team's members, casefolded once: every handoff asks for two or three teams."""
+        return {name: frozenset(m.casefold() for m in spec.members) for name, spec in self.teams.items()}
 
     def reviewers_for(self, category: Category) -> frozenset[str]:
         """Every handle who may approve for ``category`` (team names expanded)."""

@@ -178,9 +178,11 @@ def _trailing_groups(text: str) -> Iterator[str]:
 
 def _matching_open(text: str) -> int | None:
     """Where the "(" that balances the final ")" of ``text`` is; visits parentheses only."""
+    opening, closing = text.rfind("("), text.rfind(")")
+    if closing == len(text) - 1 and text.rfind(")", 0, closing) < opening:
+        return opening  # nearly every group, "(source: …)": no ")" between its "(" and the end
     depth = 0
     # The last "(" and ")" not yet visited; each search resumes where the last one stopped.
-    opening, closing = text.rfind("("), text.rfind(")")
     while opening >= 0 or closing >= 0:
         if closing > opening:
             position, closing = closing, text.rfind(")", 0, closing)
