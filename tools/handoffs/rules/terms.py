@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from handoffs.config import Config
-from handoffs.document.body import Section, section_key
+from handoffs.document.body import Item, Paragraph, Row, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.source import as_written
 from handoffs.findings import FindingSink, TermHit
@@ -82,9 +82,9 @@ def _unrecognised(doc: Handoff, config: Config, skipped: set[str], recognised: s
         if section.key not in wanted or section.is_none():
             continue
         for first, last, entry in _entries(section):
-            if any(n in recognised for n in range(first, (last or first) + 1)):
-                continue  # a category recognised it, custom or not
-            text = _TRAILING_SOURCE.sub("", entry)
+            if not recognised.isdisjoint(range(first, (last or first) + 1)):
+                continue  # a category recognised it, custom or not (most entries: their words are not needed)
+            text = _TRAILING_SOURCE.sub("", entry.full_text if isinstance(entry, Item) else entry.text)
             # Read line by line above; an entry over several lines (or of unknown length) is read whole.
             if (last != first and detector.explain(text)) or detector.is_nothing_custom(text):
                 continue
@@ -93,14 +93,14 @@ def _unrecognised(doc: Handoff, config: Config, skipped: set[str], recognised: s
             yield TermHit(first, 1, fallback.name, fallback.reviewers, shown, section.title)
 
 
-def _entries(section: Section) -> Iterator[tuple[int, int | None, str]]:
-    """Each entry's first and last line (None: not known) and its words: items, table rows, paragraphs."""
+def _entries(section: Section) -> Iterator[tuple[int, int | None, Item | Row | Paragraph]]:
+    """Each entry with its first and last line (None: not known): items, table rows, paragraphs."""
     for item in section.items:
-        yield item.line, item.end_line, item.full_text
+        yield item.line, item.end_line, item
     for row in section.rows:
-        yield row.line, row.line, row.text
+        yield row.line, row.line, row
     for paragraph in section.paragraphs:
-        yield paragraph.line, None, paragraph.text
+        yield paragraph.line, None, paragraph
 
 
 def check_custom_terms(doc: Handoff, ctx: RuleContext, sink: FindingSink) -> list[TermHit]:
