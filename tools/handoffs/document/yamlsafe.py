@@ -243,6 +243,11 @@ class _Builder:
         if text == "=":  # PyYAML (and so every reader of the file but this one) refuses it outright
             self._problem("tag", "a bare `=` is a special YAML 1.1 value; put it in quotes", event)
             return text
+        if (date := _DATE.match(text)) is not None:
+            # The commonest scalar that is no text (kickoff, due, close_date).  No kind tried
+            # before dates matches one, so one small pattern answers before all seven (whose
+            # date kind is thereby never the one that answers).
+            return self._date(text, date, event)
         found = _PLAIN_KINDS.match(text)
         kind = found.lastgroup if found is not None else None
         if kind == "null":
@@ -261,8 +266,6 @@ class _Builder:
             return text
         if kind == "float":
             return self._float(text, event)
-        if kind == "date" and (match := _DATE.match(text)):
-            return self._date(text, match, event)
         if kind == "datetime":
             value = _parse_datetime(text)
             if isinstance(value, str):  # PyYAML (and so the site) would fail on it
