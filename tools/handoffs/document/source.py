@@ -46,11 +46,12 @@ class SourceText:
 
 def read_source(path: Path, max_bytes: int) -> tuple[SourceText | None, list[SourceProblem]]:
     """Read ``path``; ``None`` text means it cannot be checked further."""
-    with path.open("rb") as file:
+    # Unbuffered: the file is read whole, at once, so a buffer in between would only copy it.
+    with path.open("rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size  # of the file opened: no second look-up of the path
         if size > max_bytes:  # decided before reading: a 20 MB file is never loaded
             return None, [_too_large(size, max_bytes)]
-        raw = file.read()
+        raw = file.readall()  # to the end, as a file that grew since fstat still is
     return decode(raw)
 
 
