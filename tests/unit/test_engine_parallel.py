@@ -96,6 +96,26 @@ def test_chunks_shrink_to_the_minimum_and_cover_every_file_once() -> None:
     assert min(sizes[:-1]) == engine.MIN_CHUNK_FILES
 
 
+def test_a_worker_that_fails_fails_the_run_with_its_error_and_nothing_hangs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, job, config, _ = _checked_in_one_process(tmp_path, 24)
+    check = engine._Checker.check
+    here = os.getpid()
+
+    def failing_in_the_worker(self: engine._Checker, path: Path) -> FileResult:
+        if os.getpid() != here:
+            raise RuntimeError("the worker broke")
+        return check(self, path)
+
+    _in_parallel(monkeypatch)
+    monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(engine._Checker, "check", failing_in_the_worker)
+
+    with pytest.raises(RuntimeError, match="the worker broke"):
+        engine.check_files(files, job, config)
+
+
 def test_files_are_checked_with_rare_garbage_collections_in_every_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

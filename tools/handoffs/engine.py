@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,8 @@ from handoffs.rules.status import check_status
 from handoffs.rules.terms import check_custom_terms
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from handoffs.git import BaseTree
 
 PARALLEL_THRESHOLD = 200  # below this, starting workers costs more than it saves
@@ -152,10 +156,10 @@ def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> 
 
     This process takes a share of the chunks itself rather than wait for the workers:
     on two cores that is one worker fewer to start, half the results to send between
-    processes, and no idle core at the end.  Each worker is kept two chunks ahead so it
-    never waits for this process; results that arrive are unpacked while work goes on.
+    processes, and no idle core at the end.  Results that arrive are unpacked while
+    work goes on.
     """
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait  # only large trees
+    from concurrent.futures import ProcessPoolExecutor  # only large trees
 
     # The first file is checked before any worker starts: what the rules compile on first use
     # (the term detector's patterns, some 40 ms) is then compiled once and inherited by every
@@ -163,22 +167,72 @@ def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> 
     first = checker.check(files[0])
     chunks = _chunks(files[1:], processes=helpers + 1)
     results: dict[int, list[FileResult]] = {}
-    pending: dict[Future[list[PackedResult]], int] = {}
-    taken = 0
     initargs = (checker.job, checker.config)
     with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=initargs) as pool:
-        while taken < len(chunks) or pending:
-            for future in [future for future in pending if future.done()]:
-                results[pending.pop(future)] = unpack_results(future.result())
-            while taken < len(chunks) and len(pending) < 2 * helpers:
-                pending[pool.submit(_check_chunk, list(chunks[taken]))] = taken
-                taken += 1
-            if taken < len(chunks):
-                results[taken] = [checker.check(path) for path in chunks[taken]]
-                taken += 1
-            elif pending:
-                wait(pending, return_when=FIRST_COMPLETED)
+        dealer = _Dealer(chunks, pool)
+        try:
+            for _ in range(helpers):
+                dealer.send()
+            while (index := dealer.take()) is not None:
+                results[index] = [checker.check(path) for path in chunks[index]]
+                dealer.unpack_returned(results)
+            dealer.unpack_returned(results, until_all_back=True)
+        finally:
+            dealer.stop()  # on an error, no chunk is sent to a pool that is shutting down
     return [first, *(result for index in range(len(chunks)) for result in results[index])]
+
+
+class _Dealer:
+    """Deals the chunks out in order, one at a time, to this process and to the pool's workers.
+
+    A worker is sent its next chunk the moment it returns one (from the pool's thread that
+    receives results), not when this process is next between two chunks of its own.  So no
+    chunk waits in a worker's queue while it still works on another: a chunk queued there
+    was dealt when the chunks were larger, and when this process took the last chunk
+    the worker still had all of it to do (0.1-0.6 s on 10,000 files, this process idle).
+    Dealt one at a time, every process ends on one of the small last chunks; a worker
+    waits a few milliseconds for each next chunk instead.
+    """
+
+    def __init__(self, chunks: Sequence[Sequence[Path]], pool: ProcessPoolExecutor) -> None:
+        self._chunks = chunks
+        self._pool = pool
+        self._undealt = iter(range(len(chunks)))
+        self._lock = threading.Lock()  # a chunk is taken and sent in one step, in either thread
+        self._returned: queue.SimpleQueue[tuple[int, Future[list[PackedResult]]]] = queue.SimpleQueue()
+
+    def take(self) -> int | None:
+        """The next chunk for this process to check; ``None`` once every chunk is dealt."""
+        with self._lock:
+            return next(self._undealt, None)
+
+    def send(self) -> None:
+        """Send the next chunk, if one is left, to the pool."""
+        with self._lock:
+            index = next(self._undealt, None)
+            if index is None:
+                return
+            future = self._pool.submit(_check_chunk, list(self._chunks[index]))
+        # Outside the lock: a chunk already back runs its callback here and now, and that sends the next.
+        future.add_done_callback(partial(self._back, index))
+
+    def stop(self) -> None:
+        with self._lock:
+            self._undealt = iter(())
+
+    def _back(self, index: int, future: Future[list[PackedResult]]) -> None:
+        self._returned.put((index, future))
+        if future.exception() is None:  # a failed pool is sent no more; unpacking raises its error
+            self.send()
+
+    def unpack_returned(self, results: dict[int, list[FileResult]], *, until_all_back: bool = False) -> None:
+        """Unpack into ``results`` what the workers have returned; ``until_all_back``: wait for the rest."""
+        while not (until_all_back and len(results) == len(self._chunks)):
+            try:
+                index, future = self._returned.get(block=until_all_back)
+            except queue.Empty:
+                return
+            results[index] = unpack_results(future.result())
 
 
 def _chunks(files: Sequence[Path], *, processes: int) -> list[Sequence[Path]]:
