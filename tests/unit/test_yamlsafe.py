@@ -65,6 +65,15 @@ def test_surprising_numbers_are_refused_and_kept_as_written(written: str) -> Non
     assert doc.data == {"id": written}
 
 
+@pytest.mark.parametrize(("text", "value"), [("- !", [""]), ("a: !", {"a": ""}), ("a: ! 12", {"a": 12})])
+def test_the_non_specific_tag_reads_as_pyyaml_reads_it(text: str, value: object) -> None:
+    # Hypothesis found `- !`: PyYAML reads an empty string, not null (the tag `!` alone is allowed).
+    doc = yamlsafe.load(text)
+    assert doc.problems == []
+    assert doc.data == value
+    assert doc.data == yaml.load(text, Loader=yaml.CSafeLoader)
+
+
 def test_quoted_surprises_are_plain_text() -> None:
     assert load('id: "0123"\nt: "1:30"\neq: "="\n').problems == []
 

@@ -233,7 +233,9 @@ class _Builder:
         text = str(event.value)
         plain = event.style in (None, "")
         self._doc.scalars[loc] = Scalar(text, plain)
-        if not plain:
+        if not plain or (event.tag == "!" and not event.implicit[0]):
+            # Quoted, or the bare non-specific tag `!` with nothing after it, which libyaml
+            # marks as not to be resolved: text, as PyYAML reads it ("" rather than null).
             return text
         return self._resolve_plain(text, event)
 
