@@ -92,6 +92,30 @@ def test_lines_matching_finds_the_lines_finditer_finds(pattern: str, lines: list
 
 
 @SETTINGS
+@given(PATTERN, st.lists(TEXT.map(lambda t: t.replace("\n", " ")), min_size=1, max_size=5), st.integers(1, 9))
+def test_lines_matching_from_a_line_finds_what_a_search_from_its_start_finds(
+    pattern: str, lines: list[str], from_line: int
+) -> None:
+    # The custom-term scan starts at the body: no match may start before it, and one that
+    # starts in the front matter and runs on into the body no longer hides the body's.
+    raw = "\n".join(["---", "title: x", "---", *lines]).encode()
+    sink = FindingSink("x.md", lambda _code: Severity.ERROR)
+    doc = parse_handoff(raw, path=Path("x.md"), root=Path(), max_bytes=10_000, sink=sink)
+    assert doc is not None
+    text = "\n".join(doc.matching_lines)
+    char_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+    if from_line > len(char_starts):
+        expected = []
+    elif "\\B" in pattern or "\\C" in pattern:  # matched as before, from the top: the lines from there
+        everywhere = {bisect_right(char_starts, m.start()) for m in _binding(pattern).finditer(text)}
+        expected = sorted(n for n in everywhere if n >= from_line)
+    else:
+        matches = _binding(pattern).finditer(text, char_starts[from_line - 1])
+        expected = sorted({bisect_right(char_starts, m.start()) for m in matches})
+    assert doc.lines_matching(compile_pattern(pattern), from_line=from_line) == expected
+
+
+@SETTINGS
 @given(st.lists(st.text(alphabet="oOpPeEnN: \u0149\u02bc\u212aéß", max_size=12), min_size=1, max_size=5))
 def test_lines_with_word_are_the_lines_whose_casefolded_text_has_it(lines: list[str]) -> None:
     raw = "\n".join(["---", "title: x", "---", *lines]).encode()

@@ -29,7 +29,7 @@ class Pattern(Protocol):
     def pattern(self) -> str: ...
     def search(self, text: str, /) -> Match | None: ...
     def finditer(self, text: str, /) -> Iterator[Match]: ...
-    def starts_in(self, data: bytes, /) -> Iterator[int]: ...
+    def starts_in(self, data: bytes, start: int = 0, /) -> Iterator[int]: ...
 
 
 def _options() -> re2.Options:
@@ -126,16 +126,18 @@ class Re2Pattern:
                 return
             pos = _after(data, pos, spans[0][1])
 
-    def starts_in(self, data: bytes, /) -> Iterator[int]:
+    def starts_in(self, data: bytes, start: int = 0, /) -> Iterator[int]:
         """Byte offsets where the matches ``finditer`` finds in ``data.decode()`` start.
 
         The binding's ``str`` path runs the same RE2 searches over the same UTF-8 bytes,
         from the same byte positions; this only skips turning them into characters.
+        From ``start`` (a character's first byte) on, if given: the text before it is
+        still the context of ``^`` and ``\b`` there, but no match starts in it.
         """
         if self._splits_characters:
-            yield from self._starts_via_text(data)
+            yield from (offset for offset in self._starts_via_text(data) if offset >= start)
             return
-        match, pos, end = self._match, 0, len(data)
+        match, pos, end = self._match, start, len(data)
         while (spans := match(_UNANCHORED, data, pos, end))[0][0] >= 0:
             yield spans[0][0]
             if pos == end:

@@ -98,8 +98,8 @@ class Handoff:
     def _source_bytes(self) -> bytes:
         return self.source.text.encode()
 
-    def lines_matching(self, pattern: Pattern, *, original: bool = False) -> list[int]:
-        """Line numbers where ``pattern`` matches, from one scan of the whole document.
+    def lines_matching(self, pattern: Pattern, *, original: bool = False, from_line: int = 1) -> list[int]:
+        """Line numbers where ``pattern`` matches, from one scan of the document (from line ``from_line``).
 
         Matched against the normalised text (``for_matching``) unless ``original``.  The
         scan is of the UTF-8 bytes: the same matches, without turning every offset back
@@ -108,10 +108,14 @@ class Handoff:
         normalisation never makes one).
         """
         data = self._source_bytes if original else self._matching_bytes
-        lines: list[int] = []
-        line = 1
         counted = 0  # newlines are counted up to here; matches come in order, so each byte once
-        for start in pattern.starts_in(data):
+        for _ in range(from_line - 1):
+            counted = data.find(b"\n", counted) + 1
+            if not counted:
+                return []  # the document ends before that line
+        lines: list[int] = []
+        line = from_line
+        for start in pattern.starts_in(data, counted):
             line += data.count(b"\n", counted, start)
             counted = start
             if not lines or lines[-1] != line:

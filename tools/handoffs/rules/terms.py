@@ -42,14 +42,14 @@ def find_term_hits(doc: Handoff, config: Config) -> list[TermHit]:
 
 
 def _detected(doc: Handoff, config: Config, skipped: set[str], recognised: set[int]) -> Iterator[TermHit]:
-    candidates = doc.lines_matching(config.any_term_pattern)
+    # The body's lines only: front-matter values are not terms (and a match there that ran on
+    # into the body would hide one that starts in it).
+    candidates = doc.lines_matching(config.any_term_pattern, from_line=doc.body_line)
     if not candidates:
         return
     explain = config.term_detector.explain
-    sections, lines, matching, first = doc.body.sections, doc.source.lines, doc.matching_lines, doc.body_line
+    sections, lines, matching = doc.body.sections, doc.source.lines, doc.matching_lines
     for number in candidates:
-        if number < first:
-            continue  # front matter
         section = _section_at(sections, number)
         if section is not None and (section.key in skipped or section.line == number):
             continue  # an excluded section, or a heading
