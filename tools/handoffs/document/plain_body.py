@@ -21,9 +21,9 @@ import re
 
 from handoffs.document.blocks import Body, Item, Paragraph, Row, Section, section_key
 
-# Characters that can open a block other than a paragraph, or that make a table's
-# cells read differently (code spans, escaped pipes): a line that starts with one is
-# left to the parser unless it is a heading, a bullet item or a table row read below.
+# Characters that can open a block other than a paragraph: a line (or an item's words)
+# starting with one is read here only as a heading, an item, a table row, or in the
+# shapes of words ``_only_words`` accepts; otherwise it is left to the parser.
 _MAY_OPEN_A_BLOCK = frozenset("#|-*+>=_`~<[:\\")
 _BULLETS = frozenset("-*+")
 _ORDERED_MARKER = re.compile(r"([0-9]{1,9})([.)])(?: |$)")  # ASCII digits only, as CommonMark
@@ -135,7 +135,7 @@ class _Scanner:
             raise _NotPlain
         self._end_blocks()
         level, words = len(heading.group(1)), heading.group(2) or ""
-        if level > 2:  # a sub-heading is content of its section, if it has words (CommonMark's spaces aside)
+        if level > 2:  # a sub-heading is content of its section when it has words (spaces are none)
             if self.section is not None and words.strip(" "):
                 self.section.has_content = True
             return
@@ -254,7 +254,7 @@ def _only_words(content: str) -> bool:
     Rather than every way a line can open a block, a few safe shapes are accepted: the
     other lines go to the parser.  Of the characters that can open a block, each is
     words here only where it cannot: emphasis (``**Name**``), a ``#tag``, ``+5%``, an
-    escape, a code span that is not a fence, a link that does not open a line.
+    escape, a code span that is not a fence, a link that is no reference definition.
     """
     first = content[0]
     if first.isdigit():
@@ -274,11 +274,18 @@ def _only_words(content: str) -> bool:
 
 def _cells(line: str, *, delimiter: bool = False) -> tuple[str, ...]:
     """A row's cells, for ``| a | b |`` written with both outer pipes and no empty cell."""
-    row = line.strip(" ")
+    row = line.lstrip(" ")
+    if len(line) - len(row) >= _MAX_INDENT:  # a row indented as code is code
+        raise _NotPlain
+    row = row.rstrip(" ")
     if len(row) < 2 or row[0] != "|" or row[-1] != "|" or "\\" in row or "`" in row:
         raise _NotPlain
-    cells = tuple(cell.strip() for cell in row[1:-1].split("|"))
-    if not all(cells) or (delimiter and not all(_DELIMITER_CELL.fullmatch(cell) for cell in cells)):
+    written = row[1:-1].split("|")
+    # A delimiter cell may hold spaces around its dashes, and no other white space.
+    if delimiter and not all(_DELIMITER_CELL.fullmatch(cell) for cell in written):
+        raise _NotPlain
+    cells = tuple(cell.strip() for cell in written)
+    if not all(cells):
         raise _NotPlain
     return cells
 
