@@ -118,6 +118,10 @@ def test_what_the_scanner_reads() -> None:
         "-  two spaces after the bullet\n",
         "- # heading in an item\n",
         "- item\n - between two levels\n",
+        "| a |\n|---|\n    | b |\n",  # a row indented as code (found by review)
+        "| a |\n    |---|\n",
+        "| a |\n|-\xa0|\n| b |\n",  # white space in a delimiter cell other than spaces
+        "| a | b |\n|---|\x0b---|\n",
         "text\r\nwith CR\n",
         "nul \0 byte\n",
     ],
@@ -141,7 +145,7 @@ _LINES = [
     "| Name | Role |", "|---|---|", "|:--|--:|", "| Ana | buyer |", "| a |", "|---|", "| a | |", "| a \\| b | c |",
     "| `x` | y |", "|a|b|", "| a | b", "---|---", "---", "***", "___", "===", "- - -", "* * *", "```", "~~~",
     "    code", "> quote", "\ttab", "None.", "- None.", "\x0c", "x\x0by", "\u2028 separator", "\x85", "\u3000",
-    "\ufeff## bom heading", "- \x0c", "## \x0c",
+    "\ufeff## bom heading", "- \x0c", "## \x0c", "    | a |", "    |---|", "|-\xa0|", "|---|\x0b---|",
 ]  # fmt: skip
 
 
@@ -183,6 +187,7 @@ _BLOCKS = [
     "| a | b |\n|:--|--:|\n| 1 | 2 |", "A paragraph\nwrapped over\nthree lines.", "**Bold** lead-in: text",
     "text\n- list interrupting\n- two", "text\n1. ordered interrupting", "- a\n1. ordered after bullet",
     "1. a\n- bullet after ordered", "1. a\n1) other delimiter", "text\n2. not an item",
+    "- **Net 60** payment terms\n  with early discount\n  (source: SOW §7)", "1. *em* start\n   wrapped\n   twice",
 ]  # fmt: skip
 
 

@@ -88,6 +88,9 @@ _BLOCKS = frozenset({
     "fence", "code_block", "html_block", "hr", "table", "thead", "tbody", "trow", "tcell", "definition",
 })  # fmt: skip
 _LISTS = frozenset({"bullet_list", "ordered_list"})
+_LIST_MARKER = re.compile(rb"[-*+]|[0-9]{1,9}[.)]")
+# An ATX heading's optional closing run of `#`, after a space or tab (or alone), at the end.
+_ATX_CLOSING = re.compile(r"(?:^|[ \t])#+[ \t]*$")
 _HEADINGS = frozenset({"heading", "lheading"})
 _CODE = frozenset({"fence", "code_block"})
 _ALWAYS_CONTENT = frozenset({"fence", "code_block", "hr", "table"})
@@ -204,7 +207,7 @@ class _BodyBuilder:
 
     def _section(self, heading: Node, content: Sequence[Node], following: int | None, whole: Span) -> Section:
         span = heading.srcmap or whole
-        title = self._words(heading.children, span)
+        title = self._heading_words(heading, span)
         end_line = self.src.line(following) - 1 if following is not None else self.last_line
         items: list[Item] = []
         rows: list[Row] = []
@@ -227,35 +230,52 @@ class _BodyBuilder:
     def _item(self, item: Node, default: Span) -> Item:
         span = item.srcmap or default
         parts = item.children
-        if len(parts) == 1:  # nearly every item: one paragraph (loose) or one run of words (tight)
-            only = parts[0]
-            if only.name == "paragraph":
-                text = self.src.text(*(only.srcmap or span))
-                return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
-            if only.name not in _BLOCKS:
-                text = self._words(parts, span)
-                return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
+        if len(parts) == 1 and parts[0].name == "paragraph":  # a loose item's one paragraph
+            text = self.src.text(*(parts[0].srcmap or span))
+            return Item(self.src.line(span[0]), self.src.last_written_line(span), text, ())
         own: list[str] = []
         children: list[Item] = []
-        words: list[Node] = []  # a tight item holds its words directly, without a paragraph
-        for node in item.children:
+        # A tight item holds its words directly, without a paragraph.  They are read from the
+        # source between the blocks around them (the marker, a sub-list): markdown-it.rs 0.4
+        # misplaces the start of emphasis nodes, so the inline nodes' own offsets are not used.
+        words_start: int | None = self._after_marker(span)
+        words_end = span[0]
+        for node in parts:
             name = node.name
+            node_span = node.srcmap or span
             if name not in _BLOCKS:
-                words.append(node)
+                if words_start is None:
+                    words_start = words_end  # words after a block: from where it ended
+                words_end = max(words_end, min(node_span[1], span[1]))
                 continue
-            if words:
-                own.append(self._words(words, (span[0], (node.srcmap or span)[0])))
-                words = []
+            if words_start is not None and words_end > words_start:
+                own.append(self.src.text(words_start, node_span[0]))
+            words_start, words_end = None, node_span[1]
             if name in _LISTS:
                 children.extend(self._item(child, span) for child in node.children)
             elif name == "paragraph":
-                own.append(self.src.text(*(node.srcmap or span)))
+                own.append(self.src.text(*node_span))
             elif name in _HEADINGS:
-                own.append(self._words(node.children, node.srcmap or span))
-        if words:
-            own.append(self._words(words, span))
+                own.append(self._heading_words(node, node_span))
+        if words_start is not None and words_end > words_start:
+            own.append(self.src.text(words_start, words_end))
         text = " ".join(words for words in own if words)
         return Item(self.src.line(span[0]), self.src.last_written_line(span), text, tuple(children))
+
+    def _after_marker(self, span: Span) -> int:
+        """Where an item's words may start: after its bullet, or its number and delimiter."""
+        marker = _LIST_MARKER.match(self.src.data, span[0])
+        return marker.end() if marker is not None else span[0]
+
+    def _heading_words(self, heading: Node, span: Span) -> str:
+        """A heading's words from the source: an ATX heading's line without its ``#`` runs, or a
+        setext heading's lines without the underline."""
+        if heading.name == "lheading":
+            underline = self.src.data.rfind(b"\n", span[0], span[1])
+            return self.src.text(span[0], underline if underline >= 0 else span[1])
+        # Only spaces and tabs delimit the `#` runs (CommonMark); other white space is words.
+        line = self.src.data[span[0] : span[1]].decode("utf-8", errors="replace").replace("\0", "\ufffd")
+        return _ATX_CLOSING.sub("", line.strip(" \t\n").lstrip("#"), count=1).strip()
 
     def _rows(self, table: Node, default: Span) -> list[Row]:
         rows = []
@@ -267,15 +287,6 @@ class _BodyBuilder:
                 cells = tuple(self.src.text(*(cell.srcmap or span)).replace("\\|", "|") for cell in row.children)
                 rows.append(Row(self.src.line(span[0]), cells))
         return rows
-
-    def _words(self, inline: Sequence[Node], span: Span) -> str:
-        """The source text of a run of inline nodes, kept inside the ``span`` holding them."""
-        if not inline:
-            return ""
-        # Clamped to the span: a text node before a hard break can report an end past it.
-        start = (inline[0].srcmap or span)[0]
-        end = (inline[-1].srcmap or span)[1]
-        return self.src.text(start, min(end, span[1]))
 
     def _scan(self, nodes: Sequence[Node], default: Span) -> None:
         """Record code, comment and raw-HTML lines anywhere below ``nodes``."""
