@@ -108,11 +108,11 @@ class Handoff:
         normalisation never makes one).
         """
         data = self._source_bytes if original else self._matching_bytes
-        counted = 0  # newlines are counted up to here; matches come in order, so each byte once
-        for _ in range(from_line - 1):
-            counted = data.find(b"\n", counted) + 1
-            if not counted:
-                return []  # the document ends before that line
+        lines_before = (self.source.lines if original else self.matching_lines)[: from_line - 1]
+        if len(lines_before) < from_line - 1:
+            return []  # the document ends before that line
+        # Newlines are counted up to here; matches come in order, so each byte is counted once.
+        counted = len("\n".join(lines_before).encode()) + 1 if lines_before else 0
         lines: list[int] = []
         line = from_line
         for start in pattern.starts_in(data, counted):
