@@ -21,17 +21,23 @@ def use_colour(stream: TextIO) -> bool:
 
 
 def render(result: CheckResult, out: TextIO) -> None:
-    colour = use_colour(out)
-    for path, findings in groupby(result.findings, key=lambda f: f.path):
-        if colour:
-            out.write(f"{_BOLD}{path}{_RESET}\n")
-        for finding in findings:
-            label = f"{finding.code} {finding.severity}"
-            if colour:
-                label = f"{_COLOURS[finding.severity]}{label}{_RESET}"
-            out.write(f"{finding.path}:{finding.line}:{finding.column}: {label}: {finding.message}\n")
-        out.write("\n") if colour else None
+    if use_colour(out):
+        _render_in_colour(result, out)
+    else:  # CI logs, pipes, files: a line per finding (tens of thousands on a large tree)
+        write = out.write
+        for f in result.findings:
+            write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.severity}: {f.message}\n")
     out.write(summary_line(result) + "\n")
+
+
+def _render_in_colour(result: CheckResult, out: TextIO) -> None:
+    """On a terminal: each file's name in bold above its findings, severities coloured."""
+    for path, findings in groupby(result.findings, key=lambda f: f.path):
+        out.write(f"{_BOLD}{path}{_RESET}\n")
+        for finding in findings:
+            label = f"{_COLOURS[finding.severity]}{finding.code} {finding.severity}{_RESET}"
+            out.write(f"{finding.path}:{finding.line}:{finding.column}: {label}: {finding.message}\n")
+        out.write("\n")
 
 
 def summary_line(result: CheckResult) -> str:
