@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import gc
 import os
 import pickle
+import threading
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -113,7 +117,51 @@ def test_a_worker_that_fails_fails_the_run_with_its_error_and_nothing_hangs(
     monkeypatch.setattr(engine._Checker, "check", failing_in_the_worker)
 
     with pytest.raises(RuntimeError, match="the worker broke"):
-        engine.check_files(files, job, config)
+        _within_a_minute(lambda: engine.check_files(files, job, config))
+
+
+def test_a_chunk_the_pool_refuses_fails_the_run_instead_of_being_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second chunk is sent from the pool's thread, when the first comes back: there an
+    # exception would only be logged, and the run would wait for that chunk forever.
+    files, job, config, _ = _checked_in_one_process(tmp_path, 24)
+    submit = concurrent.futures.ProcessPoolExecutor.submit
+    calls = []
+
+    def refusing_the_second(pool: Any, *args: Any) -> Any:
+        calls.append(threading.current_thread())
+        if len(calls) == 2:
+            raise RuntimeError("the pool refused a chunk")
+        return submit(pool, *args)
+
+    _in_parallel(monkeypatch)
+    monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refusing_the_second)
+
+    with pytest.raises(RuntimeError, match="the pool refused a chunk"):
+        _within_a_minute(lambda: engine.check_files(files, job, config))
+    assert calls[1] is not calls[0], "the refused chunk was sent from the pool's thread"
+
+
+def _within_a_minute(run: Callable[[], object]) -> object:
+    """``run()``'s result or exception; a run that hangs fails the test instead of the suite."""
+    outcome: list[tuple[bool, object]] = []
+
+    def keep() -> None:
+        try:
+            outcome.append((True, run()))
+        except BaseException as error:  # re-raised in the test's thread
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=keep, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert outcome, "still running after a minute: the run hangs"
+    finished, value = outcome[0]
+    if not finished:
+        raise cast("BaseException", value)
+    return value
 
 
 def test_files_are_checked_with_rare_garbage_collections_in_every_process(

@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -176,7 +176,7 @@ def _check_shared(files: Sequence[Path], checker: _Checker, *, helpers: int) -> 
             while (index := dealer.take()) is not None:
                 results[index] = [checker.check(path) for path in chunks[index]]
                 dealer.unpack_returned(results)
-            dealer.unpack_returned(results, until_all_back=True)
+            dealer.wait_for_the_rest(results)
         finally:
             dealer.stop()  # on an error, no chunk is sent to a pool that is shutting down
     return [first, *(result for index in range(len(chunks)) for result in results[index])]
@@ -199,7 +199,8 @@ class _Dealer:
         self._pool = pool
         self._undealt = iter(range(len(chunks)))
         self._lock = threading.Lock()  # a chunk is taken and sent in one step, in either thread
-        self._returned: queue.SimpleQueue[tuple[int, Future[list[PackedResult]]]] = queue.SimpleQueue()
+        # What each sent chunk returned: its future, or the error that kept it from being sent.
+        self._returned: queue.SimpleQueue[tuple[int, Future[list[PackedResult]] | Exception]] = queue.SimpleQueue()
 
     def take(self) -> int | None:
         """The next chunk for this process to check; ``None`` once every chunk is dealt."""
@@ -207,32 +208,55 @@ class _Dealer:
             return next(self._undealt, None)
 
     def send(self) -> None:
-        """Send the next chunk, if one is left, to the pool."""
+        """Send the next chunk, if one is left, to the pool.
+
+        Should the pool refuse it, the refusal is also what that chunk returns, so the
+        thread waiting for every chunk raises it rather than wait for one never sent.
+        """
         with self._lock:
             index = next(self._undealt, None)
             if index is None:
                 return
-            future = self._pool.submit(_check_chunk, list(self._chunks[index]))
+            try:
+                future = self._pool.submit(_check_chunk, list(self._chunks[index]))
+            except Exception as error:
+                self._returned.put((index, error))
+                raise
         # Outside the lock: a chunk already back runs its callback here and now, and that sends the next.
         future.add_done_callback(partial(self._back, index))
 
     def stop(self) -> None:
+        """Deal no more chunks: taken under the lock, so no send can race the pool's shutdown."""
         with self._lock:
             self._undealt = iter(())
 
     def _back(self, index: int, future: Future[list[PackedResult]]) -> None:
         self._returned.put((index, future))
         if future.exception() is None:  # a failed pool is sent no more; unpacking raises its error
-            self.send()
+            # A callback's exception would only be logged; send() has handed it on already.
+            with suppress(Exception):
+                self.send()
 
-    def unpack_returned(self, results: dict[int, list[FileResult]], *, until_all_back: bool = False) -> None:
-        """Unpack into ``results`` what the workers have returned; ``until_all_back``: wait for the rest."""
-        while not (until_all_back and len(results) == len(self._chunks)):
+    def unpack_returned(self, results: dict[int, list[FileResult]]) -> None:
+        """Unpack into ``results`` what the workers have returned so far."""
+        while True:
             try:
-                index, future = self._returned.get(block=until_all_back)
+                index, returned = self._returned.get(block=False)
             except queue.Empty:
                 return
-            results[index] = unpack_results(future.result())
+            results[index] = _unpack(returned)
+
+    def wait_for_the_rest(self, results: dict[int, list[FileResult]]) -> None:
+        """Unpack into ``results`` every chunk still to come back from the workers."""
+        while len(results) < len(self._chunks):
+            index, returned = self._returned.get()
+            results[index] = _unpack(returned)
+
+
+def _unpack(returned: Future[list[PackedResult]] | Exception) -> list[FileResult]:
+    if isinstance(returned, Exception):
+        raise returned
+    return unpack_results(returned.result())
 
 
 def _chunks(files: Sequence[Path], *, processes: int) -> list[Sequence[Path]]:
