@@ -8,6 +8,7 @@ import gc
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -128,6 +129,13 @@ def test_a_chunk_the_pool_refuses_fails_the_run_instead_of_being_waited_for(
     files, job, config, _ = _checked_in_one_process(tmp_path, 24)
     submit = concurrent.futures.ProcessPoolExecutor.submit
     calls = []
+    check = engine._Checker.check
+    here = os.getpid()
+
+    def slowly_here(self: engine._Checker, path: Path) -> FileResult:
+        if os.getpid() == here:
+            time.sleep(0.05)  # chunks are still left to deal when the worker's first comes back
+        return check(self, path)
 
     def refusing_the_second(pool: Any, *args: Any) -> Any:
         calls.append(threading.current_thread())
@@ -138,6 +146,7 @@ def test_a_chunk_the_pool_refuses_fails_the_run_instead_of_being_waited_for(
     _in_parallel(monkeypatch)
     monkeypatch.setattr(engine, "MIN_CHUNK_FILES", 2)
     monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refusing_the_second)
+    monkeypatch.setattr(engine._Checker, "check", slowly_here)
 
     with pytest.raises(RuntimeError, match="the pool refused a chunk"):
         _within_a_minute(lambda: engine.check_files(files, job, config))
@@ -200,6 +209,12 @@ def test_results_travel_between_processes_with_every_field() -> None:
     assert len(finding_values) == len(fields(Finding)) - 1, "every field but the path, which the file carries"
     assert len(item_values) == len(fields(OpenItem)) - 1
     assert len(hit_values) == len(fields(TermHit))
+
+
+def test_a_finding_that_does_not_carry_its_files_path_is_refused_not_moved() -> None:
+    stray = Finding("elsewhere.md", 1, "HO200", Severity.ERROR, "outside")
+    with pytest.raises(ValueError, match="does not carry the path"):
+        pack_results([FileResult("a.md", (stray,), None)])
 
 
 def test_a_string_repeated_in_results_is_sent_once() -> None:

@@ -167,19 +167,7 @@ class FindingSink:
         severity = self._severity_of(code)
         if severity is None:
             return
-        self.findings.append(
-            Finding(
-                self.path,
-                line,
-                code,
-                severity,
-                message,
-                column,
-                section,
-                category,
-                reviewers,
-            )
-        )
+        self.findings.append(Finding(self.path, line, code, severity, message, column, section, category, reviewers))
 
     @property
     def has_errors(self) -> bool:
@@ -209,9 +197,10 @@ def pack_results(results: Iterable[FileResult]) -> list[PackedResult]:
 
     Worker processes send their results this way.  Pickled as objects, every object would
     be rebuilt through its class's ``__init__`` on arrival, in the process that is also
-    checking files, and every message sent in full, though the 50,000 findings of a
-    large tree hold a few dozen distinct messages: here each distinct string (message,
-    section, category, reviewers) is one object, which pickle sends once.
+    checking files, and every message sent in full, though many findings repeat one (the
+    same rule, the same term): here each distinct string (message, section, category,
+    reviewers) is one object, which pickle sends once.  A finding or open item that did
+    not carry its file's path would lose it: refused, as a bug.
     """
     seen: dict[object, object] = {}
 
@@ -220,6 +209,11 @@ def pack_results(results: Iterable[FileResult]) -> list[PackedResult]:
         # no `True == 1` to mix up types).
         return cast("_Value", seen.setdefault(value, value))
 
+    results = list(results)
+    if any(f.path != r.path for r in results for f in r.findings) or any(
+        i.path != r.path for r in results for i in r.open_items
+    ):
+        raise ValueError("a finding or open item does not carry the path of the file it was found in")
     return [
         (
             r.path,

@@ -107,6 +107,8 @@ class Handoff:
         it, since no line holds a newline of its own (lines are split on it, and
         normalisation never makes one).
         """
+        if from_line < 1:
+            raise ValueError(f"lines are numbered from 1, not {from_line}")
         data = self._source_bytes if original else self._matching_bytes
         lines_before = (self.source.lines if original else self.matching_lines)[: from_line - 1]
         if len(lines_before) < from_line - 1:
@@ -128,6 +130,8 @@ class Handoff:
         Lowering the UTF-8 bytes changes ASCII letters only: one cheap pass, where folding the
         case of the whole text would go character by character through Unicode's tables.
         """
+        if not word.isascii() or word != word.lower():
+            raise ValueError(f"`{word}` is not lower-case ASCII, so no lowered byte can match it")
         data, needle = self._source_bytes.lower(), word.encode("ascii")
         lines: list[int] = []
         line = 1

@@ -235,7 +235,7 @@ class _Builder:
         self._doc.scalars[loc] = Scalar(text, plain)
         if not plain or (event.tag == "!" and not event.implicit[0]):
             # Quoted, or the bare non-specific tag `!` with nothing after it, which libyaml
-            # marks as not to be resolved: text, as PyYAML reads it ("" rather than null).
+            # marks as not to be resolved: text, as PyYAML's libyaml loader reads it ("", not null).
             return text
         return self._resolve_plain(text, event)
 

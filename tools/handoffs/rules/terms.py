@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from handoffs.config import Config
-from handoffs.document.body import Item, Paragraph, Row, Section, section_key
+from handoffs.document.blocks import Item, Paragraph, Row, Section, section_key
 from handoffs.document.handoff import Handoff
 from handoffs.document.source import as_written
 from handoffs.findings import FindingSink, TermHit
