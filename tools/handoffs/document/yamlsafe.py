@@ -50,14 +50,15 @@ _DATETIME = re.compile(
     r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
 )
-# The patterns above in one, tried in the same order: which of them a scalar matches
-# first, from one call instead of up to seven.
+# The patterns above but _DATE in one, tried in the same order: which of them a scalar
+# matches first, from one call instead of up to six.  Dates, the commonest scalar that is
+# no text, are asked of _DATE before it; no kind here matches a date, so the order holds.
 _PLAIN_KINDS = re.compile(
     "|".join(
         f"(?P<{kind}>{pattern.pattern})"
         for kind, pattern in (
             ("null", _NULL), ("bool", _BOOL), ("int", _PLAIN_INT), ("surprising", _SURPRISING_INT),
-            ("float", _FLOAT), ("date", _DATE), ("datetime", _DATETIME),
+            ("float", _FLOAT), ("datetime", _DATETIME),
         )
     )
 )  # fmt: skip
@@ -245,10 +246,7 @@ class _Builder:
         if text == "=":  # PyYAML (and so every reader of the file but this one) refuses it outright
             self._problem("tag", "a bare `=` is a special YAML 1.1 value; put it in quotes", event)
             return text
-        if (date := _DATE.match(text)) is not None:
-            # The commonest scalar that is no text (kickoff, due, close_date).  No kind tried
-            # before dates matches one, so one small pattern answers before all seven (whose
-            # date kind is thereby never the one that answers).
+        if (date := _DATE.match(text)) is not None:  # kickoff, due, close_date: see _PLAIN_KINDS
             return self._date(text, date, event)
         found = _PLAIN_KINDS.match(text)
         kind = found.lastgroup if found is not None else None
