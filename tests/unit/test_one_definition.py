@@ -104,7 +104,6 @@ DECIDED = {
         re.compile(r"<\s*(?:ctx\.)?today\b|\btoday\s*>(?!=)|<=\s*[\w.]*\bdue\b|\bdue\s*>="),
         {"verdicts.py"},
     ),
-    # an approval's moment set against a kickoff, either way round
     # the status or stage vocabulary written out as a type (crm/mapping.py lists the CRMs the sync
     # supports, a fact of its own)
     "the front matter's vocabularies": (
@@ -119,6 +118,7 @@ DECIDED = {
         re.compile(r"reviewers_for\(\s*\w+\s*\)\s+for\s+\w+\s+in\s+[\w.]*categories"),
         {"config.py"},
     ),
+    # an approval's moment set against a kickoff, either way round
     "approved before the kickoff": (
         re.compile(r"approved_at\S*\s*[<>]=?\s*\S*kickoff|kickoff\S*\s*[<>]=?\s*\S*approved_at"),
         {"verdicts.py"},
